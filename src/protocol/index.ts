@@ -1,0 +1,7 @@
+/** The protocol layer: revisions, messages, types, error codes. Pure data, no I/O. */
+export * from './errors.ts';
+export * from './jsonrpc.ts';
+export * from './methods.ts';
+export * from './revisions.ts';
+export * from './shape.ts';
+export * from './types.ts';

@@ -1,0 +1,507 @@
+/**
+ * The JSON-RPC peer: correlates requests and responses, runs inbound requests through middleware to
+ * their handler, and carries notifications, progress, cancellation and timeouts. It knows messages,
+ * not MCP features.
+ */
+import {
+  ConnectionClosedError,
+  classify,
+  depthExceeds,
+  ErrorCode,
+  errorResponse,
+  type JsonRpcMessage,
+  type JsonRpcNotification,
+  type JsonRpcRequest,
+  type JsonRpcResponse,
+  McpError,
+  type Params,
+  type ProgressParams,
+  type ProgressToken,
+  RequestCancelledError,
+  type RequestId,
+  RequestTimeoutError,
+} from '../protocol/index.ts';
+import { compose, type Middleware, type MiddlewareRequest } from './compose.ts';
+import type { MessageInfo, SendOptions, Transport, TransportSink } from './transport.ts';
+
+type Result = Record<string, unknown>;
+
+/** What an inbound request handler receives besides the params. */
+export interface InboundContext {
+  /** The request's id. */
+  readonly id: RequestId;
+  /** The method. */
+  readonly method: string;
+  /** Aborted when the peer cancels the request or the connection closes. */
+  readonly signal: AbortSignal;
+  /** Facts from the transport. */
+  readonly info?: MessageInfo;
+}
+
+/** Options of one outgoing request. */
+export interface RequestOptions {
+  /** Cancels the request: a `notifications/cancelled` is sent and the call rejects. */
+  signal?: AbortSignal;
+  /** Milliseconds without an answer or progress before the request fails (default 60,000). */
+  timeout?: number;
+  /** Milliseconds the request may take in all, progress or not (default 10 minutes). */
+  maxTotalTimeout?: number;
+  /** Whether progress notifications restart the timeout (default true). */
+  resetTimeoutOnProgress?: boolean;
+  /** Called for each progress notification; asking for progress sends a progress token. */
+  onprogress?: (progress: ProgressParams) => void;
+  /** Send a progress token even without `onprogress`, so that progress keeps the request alive. */
+  progressToken?: boolean;
+  /** The inbound request this one is made on behalf of (routes it on that request's stream). */
+  relatedRequestId?: RequestId;
+}
+
+/** Options of the peer. */
+export interface PeerOptions {
+  /** Handles inbound requests; throw McpError to answer with an error. */
+  onRequest: (method: string, params: Params | undefined, ctx: InboundContext) => Promise<Result> | Result;
+  /** Handles inbound notifications (except cancellation and progress, which the peer handles). */
+  onNotification?: (notification: JsonRpcNotification, info?: MessageInfo) => void;
+  /** Called when the connection closes. */
+  onClose?: (reason?: Error) => void;
+  /** Called for problems that have no caller to report to (a bad message, a failed send). */
+  onError?: (error: Error) => void;
+  /** Middleware around inbound and outbound requests. */
+  middleware?: readonly Middleware[];
+  /** Whether JSON-RPC batches are accepted now (the 2025-03-26 revision). */
+  acceptBatches?: () => boolean;
+  /** Default timeout of outgoing requests, ms. */
+  timeout?: number;
+  /** Default maximum total time of outgoing requests, ms. */
+  maxTotalTimeout?: number;
+  /** Maximum nesting depth of a received message (default 64). */
+  maxDepth?: number;
+  /** Maximum number of inbound requests running at once (default 1,024); past it: an error answer. */
+  maxInflight?: number;
+}
+
+interface Pending {
+  method: string;
+  resolve: (result: Result) => void;
+  reject: (error: Error) => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  timeout: number;
+  deadline: number;
+  maxTotal: number;
+  resetOnProgress: boolean;
+  onprogress?: (progress: ProgressParams) => void;
+  progressToken?: ProgressToken;
+  cleanup?: () => void;
+}
+
+const DEFAULT_TIMEOUT = 60_000;
+const DEFAULT_MAX_TOTAL = 10 * 60_000;
+
+/** A JSON-RPC 2.0 peer on one transport. */
+export class JsonRpcPeer {
+  #transport: Transport | undefined;
+  #nextId = 0;
+  #pending = new Map<RequestId, Pending>();
+  #progress = new Map<ProgressToken, RequestId>();
+  #inflight = new Map<RequestId, AbortController>();
+  #closed = false;
+  readonly #options: PeerOptions;
+  readonly #inbound: (request: MiddlewareRequest) => Promise<Result>;
+  readonly #outbound: ((request: MiddlewareRequest) => Promise<Result>) | undefined;
+  #outboundContext = new Map<RequestId, { options: RequestOptions | undefined }>();
+  readonly #maxDepth: number;
+  readonly #maxInflight: number;
+
+  constructor(options: PeerOptions) {
+    this.#options = options;
+    this.#maxDepth = options.maxDepth ?? 64;
+    this.#maxInflight = options.maxInflight ?? 1024;
+    const mw = options.middleware ?? [];
+    this.#inbound = compose(mw, async (r) => {
+      const ctx: InboundContext = { id: r.id, method: r.method, signal: r.signal, info: r.info };
+      return options.onRequest(r.method, r.params, ctx);
+    });
+    this.#outbound =
+      mw.length === 0
+        ? undefined
+        : compose(mw, (r) =>
+            this.#sendRequest(r.id, r.method, r.params, this.#outboundContext.get(r.id)?.options),
+          );
+  }
+
+  /** Whether the connection has closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The transport, once connected. */
+  get transport(): Transport | undefined {
+    return this.#transport;
+  }
+
+  /** Attaches a transport and starts it. */
+  async connect(transport: Transport): Promise<void> {
+    if (this.#transport) throw new Error('This peer is already connected; use one peer per transport.');
+    this.#transport = transport;
+    const sink: TransportSink = {
+      receive: (value, info) => this.receive(value, info),
+      receiveText: (text, info) => this.receiveText(text, info),
+      closed: (reason) => this.#onClosed(reason),
+    };
+    await transport.start(sink);
+  }
+
+  /** Closes the transport; pending requests fail with ConnectionClosedError. */
+  async close(): Promise<void> {
+    if (this.#transport && !this.#closed) await this.#transport.close();
+    this.#onClosed();
+  }
+
+  /** Feeds one raw text frame to the peer. */
+  receiveText(text: string, info?: MessageInfo): void {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      this.#write(errorResponse(null, ErrorCode.ParseError, `Parse error: ${(error as Error).message}`));
+      return;
+    }
+    this.receive(value, info);
+  }
+
+  /** Feeds one parsed message (or batch) to the peer. */
+  receive(value: unknown, info?: MessageInfo): void {
+    if (typeof value === 'object' && value !== null && depthExceeds(value, this.#maxDepth)) {
+      const id = !Array.isArray(value) ? (value as { id?: unknown }).id : undefined;
+      this.#write(
+        errorResponse(
+          typeof id === 'string' || typeof id === 'number' ? id : null,
+          ErrorCode.InvalidRequest,
+          `Message nested deeper than ${this.#maxDepth} levels; flatten it or raise maxDepth.`,
+        ),
+      );
+      return;
+    }
+    if (Array.isArray(value)) {
+      this.#receiveBatch(value, info);
+      return;
+    }
+    this.#receiveOne(value, info, undefined);
+  }
+
+  #receiveBatch(values: unknown[], info: MessageInfo | undefined): void {
+    if (!this.#options.acceptBatches?.()) {
+      this.#write(
+        errorResponse(
+          null,
+          ErrorCode.InvalidRequest,
+          'JSON-RPC batches are accepted only in revision 2025-03-26.',
+        ),
+      );
+      return;
+    }
+    if (values.length === 0) {
+      this.#write(errorResponse(null, ErrorCode.InvalidRequest, 'An empty batch is not a valid request.'));
+      return;
+    }
+    const answers: Promise<JsonRpcResponse | undefined>[] = [];
+    for (const v of values) {
+      const p = this.#receiveOne(v, info, true);
+      if (p) answers.push(p);
+    }
+    if (answers.length === 0) return;
+    Promise.all(answers).then((responses) => {
+      const out = responses.filter((r): r is JsonRpcResponse => r !== undefined);
+      if (out.length > 0) this.#write(out);
+    });
+  }
+
+  /** Handles one message; in a batch, returns the promise of its response instead of sending it. */
+  #receiveOne(
+    value: unknown,
+    info: MessageInfo | undefined,
+    inBatch: true | undefined,
+  ): Promise<JsonRpcResponse | undefined> | undefined {
+    const c = classify(value);
+    switch (c.kind) {
+      case 'request':
+        return this.#handleRequest(c.message, info, inBatch);
+      case 'notification':
+        this.#handleNotification(c.message, info);
+        return undefined;
+      case 'response':
+        this.#handleResponse(c.message);
+        return undefined;
+      default: {
+        const response = errorResponse(c.id, ErrorCode.InvalidRequest, `Invalid request: ${c.reason}`);
+        if (inBatch) return Promise.resolve(response);
+        this.#write(response);
+        return undefined;
+      }
+    }
+  }
+
+  #handleRequest(
+    request: JsonRpcRequest,
+    info: MessageInfo | undefined,
+    inBatch: true | undefined,
+  ): Promise<JsonRpcResponse | undefined> | undefined {
+    const { id, method } = request;
+    if (this.#inflight.has(id)) {
+      const r = errorResponse(
+        id,
+        ErrorCode.InvalidRequest,
+        `Request id ${JSON.stringify(id)} is already in use.`,
+      );
+      if (inBatch) return Promise.resolve(r);
+      this.#write(r);
+      return undefined;
+    }
+    if (this.#inflight.size >= this.#maxInflight) {
+      const r = errorResponse(
+        id,
+        ErrorCode.InternalError,
+        `Too many requests in progress (${this.#maxInflight}); wait for answers before sending more.`,
+      );
+      if (inBatch) return Promise.resolve(r);
+      this.#write(r);
+      return undefined;
+    }
+    const controller = new AbortController();
+    this.#inflight.set(id, controller);
+    let promise: Promise<Result>;
+    try {
+      promise = this.#inbound({
+        direction: 'inbound',
+        method,
+        params: request.params,
+        id,
+        info,
+        signal: controller.signal,
+      });
+    } catch (error) {
+      promise = Promise.reject(error);
+    }
+    const done = promise.then(
+      (result): JsonRpcResponse | undefined => {
+        this.#inflight.delete(id);
+        if (controller.signal.aborted) return undefined;
+        return { jsonrpc: '2.0', id, result };
+      },
+      (error: unknown): JsonRpcResponse | undefined => {
+        this.#inflight.delete(id);
+        if (controller.signal.aborted) return undefined;
+        return toErrorResponse(id, error);
+      },
+    );
+    if (inBatch) return done;
+    done.then((response) => {
+      if (response) this.#write(response, { relatedRequestId: id });
+    });
+    return undefined;
+  }
+
+  #handleNotification(n: JsonRpcNotification, info: MessageInfo | undefined): void {
+    if (n.method === 'notifications/cancelled') {
+      const id = n.params?.requestId as RequestId | undefined;
+      if (id !== undefined) this.#inflight.get(id)?.abort(n.params?.reason ?? 'cancelled by the peer');
+      this.#options.onNotification?.(n, info);
+      return;
+    }
+    if (n.method === 'notifications/progress') {
+      const p = n.params as unknown as ProgressParams | undefined;
+      const reqId = p ? this.#progress.get(p.progressToken) : undefined;
+      const pending = reqId === undefined ? undefined : this.#pending.get(reqId);
+      if (pending && p) {
+        if (pending.resetOnProgress) this.#arm(reqId as RequestId, pending);
+        try {
+          pending.onprogress?.(p);
+        } catch (error) {
+          this.#options.onError?.(error as Error);
+        }
+      }
+      this.#options.onNotification?.(n, info);
+      return;
+    }
+    try {
+      this.#options.onNotification?.(n, info);
+    } catch (error) {
+      this.#options.onError?.(error as Error);
+    }
+  }
+
+  #handleResponse(response: JsonRpcResponse): void {
+    const id = response.id;
+    if (id === null) {
+      const e = (response as { error: { code: number; message: string } }).error;
+      this.#options.onError?.(new McpError(e.code, `The peer reported an error: ${e.message}`));
+      return;
+    }
+    const pending = this.#pending.get(id);
+    if (!pending) return; // unknown or already settled: ignored
+    this.#settle(id, pending);
+    if ('error' in response) pending.reject(McpError.fromObject(response.error));
+    else pending.resolve(response.result);
+  }
+
+  /** Sends a request and waits for its result. */
+  request<R extends Result = Result>(method: string, params?: Params, options?: RequestOptions): Promise<R> {
+    const id = this.#nextId++;
+    if (this.#outbound) {
+      const signal = options?.signal ?? new AbortController().signal;
+      this.#outboundContext.set(id, { options });
+      return this.#outbound({ direction: 'outbound', method, params, id, signal }).finally(() =>
+        this.#outboundContext.delete(id),
+      ) as Promise<R>;
+    }
+    return this.#sendRequest(id, method, params, options) as Promise<R>;
+  }
+
+  #sendRequest(
+    id: RequestId,
+    method: string,
+    params: Params | undefined,
+    options?: RequestOptions,
+  ): Promise<Result> {
+    if (this.#closed || !this.#transport) {
+      return Promise.reject(new ConnectionClosedError(`Cannot send '${method}': the connection is closed.`));
+    }
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(new RequestCancelledError(method, signal.reason));
+    let sent = params;
+    let progressToken: ProgressToken | undefined;
+    if (options?.onprogress || options?.progressToken) {
+      progressToken = id;
+      sent = { ...params, _meta: { ...params?._meta, progressToken } };
+    }
+    const message: JsonRpcRequest =
+      sent === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params: sent };
+    return new Promise<Result>((resolve, reject) => {
+      const timeout = options?.timeout ?? this.#options.timeout ?? DEFAULT_TIMEOUT;
+      const maxTotal = options?.maxTotalTimeout ?? this.#options.maxTotalTimeout ?? DEFAULT_MAX_TOTAL;
+      const pending: Pending = {
+        method,
+        resolve,
+        reject,
+        timer: undefined,
+        timeout,
+        deadline: Date.now() + maxTotal,
+        maxTotal,
+        resetOnProgress: options?.resetTimeoutOnProgress ?? true,
+        onprogress: options?.onprogress,
+        progressToken,
+      };
+      if (signal) {
+        const onAbort = () => {
+          this.#settle(id, pending);
+          this.#cancelRemote(id, signal.reason, options?.relatedRequestId);
+          reject(new RequestCancelledError(method, signal.reason));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        pending.cleanup = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.#pending.set(id, pending);
+      if (progressToken !== undefined) this.#progress.set(progressToken, id);
+      this.#arm(id, pending);
+      this.#send(message, options?.relatedRequestId).catch((error: unknown) => {
+        if (!this.#pending.has(id)) return;
+        this.#settle(id, pending);
+        reject(
+          error instanceof ConnectionClosedError
+            ? error
+            : new ConnectionClosedError(`Could not send '${method}': ${(error as Error).message}`, {
+                cause: error,
+              }),
+        );
+      });
+    });
+  }
+
+  #arm(id: RequestId, pending: Pending): void {
+    if (pending.timer !== undefined) clearTimeout(pending.timer);
+    const left = pending.deadline - Date.now();
+    const total = left <= pending.timeout;
+    pending.timer = setTimeout(
+      () => {
+        if (!this.#pending.has(id)) return;
+        this.#settle(id, pending);
+        this.#cancelRemote(id, 'timed out');
+        pending.reject(
+          new RequestTimeoutError(pending.method, total ? pending.maxTotal : pending.timeout, total),
+        );
+      },
+      Math.max(0, Math.min(left, pending.timeout)),
+    );
+  }
+
+  #settle(id: RequestId, pending: Pending): void {
+    this.#pending.delete(id);
+    if (pending.timer !== undefined) clearTimeout(pending.timer);
+    if (pending.progressToken !== undefined) this.#progress.delete(pending.progressToken);
+    pending.cleanup?.();
+  }
+
+  #cancelRemote(id: RequestId, reason: unknown, relatedRequestId?: RequestId): void {
+    if (this.#closed) return;
+    const params: Params = { requestId: id };
+    if (reason !== undefined) params.reason = reason instanceof Error ? reason.message : String(reason);
+    this.#send({ jsonrpc: '2.0', method: 'notifications/cancelled', params }, relatedRequestId).catch(
+      () => {},
+    );
+  }
+
+  /** Sends a notification. */
+  notify(method: string, params?: Params, options?: SendOptions): Promise<void> {
+    const message: JsonRpcNotification =
+      params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params };
+    return this.#send(message, options?.relatedRequestId);
+  }
+
+  #send(message: JsonRpcMessage, relatedRequestId?: RequestId): Promise<void> {
+    if (this.#closed || !this.#transport) {
+      return Promise.reject(new ConnectionClosedError('The connection is closed.'));
+    }
+    try {
+      const r = this.#transport.send(
+        message,
+        relatedRequestId === undefined ? undefined : { relatedRequestId },
+      );
+      return r instanceof Promise ? r : Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #write(message: JsonRpcMessage | JsonRpcMessage[], options?: SendOptions): void {
+    if (this.#closed || !this.#transport) return;
+    try {
+      const r = this.#transport.send(message, options);
+      if (r instanceof Promise) r.catch((error: unknown) => this.#options.onError?.(error as Error));
+    } catch (error) {
+      this.#options.onError?.(error as Error);
+    }
+  }
+
+  #onClosed(reason?: Error): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const error = new ConnectionClosedError(
+      reason ? `The connection closed: ${reason.message}` : 'The connection closed before an answer came.',
+      { cause: reason },
+    );
+    for (const [id, pending] of this.#pending) {
+      this.#settle(id, pending);
+      pending.reject(error);
+    }
+    for (const controller of this.#inflight.values()) controller.abort(error);
+    this.#inflight.clear();
+    this.#options.onClose?.(reason);
+  }
+}
+
+/** Turns anything a handler threw into an error response. */
+export function toErrorResponse(id: RequestId | null, error: unknown): JsonRpcResponse {
+  if (error instanceof McpError) return { jsonrpc: '2.0', id, error: error.toJSON() };
+  const message = error instanceof Error ? error.message : String(error);
+  return errorResponse(id, ErrorCode.InternalError, `Internal error: ${message}`);
+}

@@ -1,0 +1,2 @@
+/** Runtime-neutral transports. */
+export * from './memory.ts';
