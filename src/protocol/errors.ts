@@ -106,3 +106,14 @@ export class RequestCancelledError extends LocalError {
     this.name = 'RequestCancelledError';
   }
 }
+
+/** A capability the other side did not declare is needed, so the request is not sent. */
+export class MissingCapabilityError extends LocalError {
+  /** The capability path, e.g. `elicitation.url` or `tools`. */
+  readonly capability: string;
+  constructor(capability: string, message: string) {
+    super(message);
+    this.name = 'MissingCapabilityError';
+    this.capability = capability;
+  }
+}

@@ -1,0 +1,8 @@
+/** The schema layer: Standard Schema and JSON Schema compiled once into a JSON Schema and a validator. */
+export * from './compile.ts';
+export * from './defaults.ts';
+export { FORMATS } from './formats.ts';
+export { failure, formatPath } from './issues.ts';
+export * from './json-schema.ts';
+export * from './standard.ts';
+export * from './types.ts';

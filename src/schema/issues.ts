@@ -1,0 +1,33 @@
+/** Turning validation problems into readable paths and one summary sentence. */
+import type { ValidationIssue, ValidationResult } from './types.ts';
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const MAX_LISTED = 10;
+
+/** Formats path segments as `a.b[0]["odd key"]`; the root is the empty string. */
+export function formatPath(segments: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const segment of segments) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (typeof segment === 'symbol') out += `[${String(segment)}]`;
+    else if (IDENTIFIER.test(segment)) out += out === '' ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+
+/** Builds a failed ValidationResult whose message lists the issues in one sentence. */
+export function failure(issues: ValidationIssue[]): ValidationResult {
+  const parts = issues
+    .slice(0, MAX_LISTED)
+    .map((issue) => (issue.path === '' ? issue.message : `${issue.path}: ${issue.message}`));
+  if (issues.length > MAX_LISTED) parts.push(`and ${issues.length - MAX_LISTED} more`);
+  return { ok: false, issues, message: parts.join('; ') };
+}
+
+/** The JSON type name of a value: null, array, object, number, string, boolean. */
+export function jsonTypeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}

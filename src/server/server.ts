@@ -1,0 +1,453 @@
+/**
+ * McpServer: one object holding the tools, resources and prompts, serving any number of sessions on
+ * any transports. Registries are built once and shared; each session is a small record.
+ */
+import {
+  type CompleteParams,
+  ErrorCode,
+  FEATURES,
+  type Icon,
+  type InitializeResult,
+  type JsonRpcNotification,
+  LEGACY_REVISIONS,
+  type LegacyRevision,
+  LOGGING_LEVELS,
+  type LoggingLevel,
+  McpError,
+  type Params,
+  type Resource,
+  type ServerCapabilities,
+} from '../protocol/index.ts';
+import type { Middleware, Transport } from '../rpc/index.ts';
+import { Emitter } from '../rpc/index.ts';
+import type { SchemaInput } from '../schema/index.ts';
+import type { RequestContext } from './context.ts';
+import { paginate } from './pagination.ts';
+import {
+  buildPrompt,
+  getPrompt,
+  type PromptDefinition,
+  type PromptEntry,
+  type PromptHandler,
+} from './prompts.ts';
+import { Registry } from './registry.ts';
+import {
+  buildResource,
+  buildTemplate,
+  completionResult,
+  normalizeRead,
+  type ReadReturn,
+  type ResourceDefinition,
+  type ResourceEntry,
+  type ResourceTemplateDefinition,
+  resourceNotFound,
+  type TemplateEntry,
+} from './resources.ts';
+import { ServerSession, type SessionServer } from './session.ts';
+import { buildTool, callTool, type ToolDefinition, type ToolEntry, type ToolHandler } from './tools.ts';
+import { UriTemplate } from './uri-template.ts';
+
+type Result = Record<string, unknown>;
+
+/** Options of a server. */
+export interface McpServerOptions {
+  /** The server's name, sent to clients. */
+  name: string;
+  /** The server's version. */
+  version: string;
+  /** Display name (2025-06-18). */
+  title?: string;
+  /** Description (2025-11-25). */
+  description?: string;
+  /** Website (2025-11-25). */
+  websiteUrl?: string;
+  /** Icons (2025-11-25). */
+  icons?: Icon[];
+  /** Instructions for the model on how to use this server. */
+  instructions?: string;
+  /** Capabilities to declare beyond those the registrations imply (e.g. `experimental`). */
+  capabilities?: ServerCapabilities;
+  /** Items per page in list results (default 100). */
+  pageSize?: number;
+  /** The stateful revisions to accept (default: all four). */
+  revisions?: readonly LegacyRevision[];
+  /** Middleware around every inbound and outbound request. */
+  middleware?: Middleware[];
+  /** Timeout for requests to the client (sampling, elicitation, roots), ms (default 60,000). */
+  requestTimeout?: number;
+  /** Where errors with no caller go (default: console.error). */
+  onError?: (error: Error) => void;
+}
+
+/** Events a server emits. */
+export interface ServerEvents extends Record<string, unknown[]> {
+  /** A session finished `initialize`. */
+  session: [ServerSession];
+  /** A session closed. */
+  sessionClosed: [ServerSession];
+  /** A client's roots changed (`notifications/roots/list_changed`). */
+  rootsListChanged: [ServerSession];
+  /** Any notification from a client. */
+  notification: [ServerSession, JsonRpcNotification];
+}
+
+/** A handle to a registration: remove it, or turn it off and on. */
+export interface Registered {
+  /** Removes the entry (clients get list_changed). */
+  remove(): void;
+  /** Hides the entry from lists and calls. */
+  disable(): void;
+  /** Shows it again. */
+  enable(): void;
+}
+
+/** The MCP server. */
+export class McpServer {
+  readonly #options: McpServerOptions;
+  readonly #sessions = new Set<ServerSession>();
+  readonly #events = new Emitter<ServerEvents>();
+  readonly #pending = new Set<string>();
+  readonly #tools: Registry<ToolEntry>;
+  readonly #resources: Registry<ResourceEntry>;
+  readonly #templates: Registry<TemplateEntry>;
+  readonly #prompts: Registry<PromptEntry>;
+  readonly #host: SessionServer;
+  readonly #pageSize: number;
+  readonly #disabled = new Set<object>();
+
+  constructor(options: McpServerOptions) {
+    this.#options = options;
+    this.#pageSize = options.pageSize ?? 100;
+    this.#tools = new Registry(() => this.#listChanged('notifications/tools/list_changed'));
+    this.#resources = new Registry(() => this.#listChanged('notifications/resources/list_changed'));
+    this.#templates = new Registry(() => this.#listChanged('notifications/resources/list_changed'));
+    this.#prompts = new Registry(() => this.#listChanged('notifications/prompts/list_changed'));
+    const report = options.onError ?? ((e: Error) => console.error('mcpkit server:', e.message));
+    this.#events.onListenerError = (e) => report(e instanceof Error ? e : new Error(String(e)));
+    this.#host = {
+      supportedRevisions: options.revisions ?? LEGACY_REVISIONS,
+      requestTimeout: options.requestTimeout,
+      peerOptions: options.middleware,
+      initializeResult: (revision) => this.#initializeResult(revision),
+      dispatch: (method, params, ctx, session) => this.#dispatch(method, params, ctx, session),
+      sessionOpened: (session) => {
+        this.#sessions.add(session);
+        this.#events.emit('session', session);
+      },
+      sessionClosed: (session) => {
+        if (this.#sessions.delete(session)) this.#events.emit('sessionClosed', session);
+      },
+      notification: (session, n) => {
+        if (n.method === 'notifications/roots/list_changed') this.#events.emit('rootsListChanged', session);
+        this.#events.emit('notification', session, n);
+      },
+      reportError: report,
+    };
+  }
+
+  /** Serves MCP on a transport: one session per transport. */
+  async connect(transport: Transport): Promise<ServerSession> {
+    const session = new ServerSession(this.#host, transport);
+    await session.peer.connect(transport);
+    return session;
+  }
+
+  /** The sessions that finished initialize and are still open. */
+  get sessions(): ReadonlySet<ServerSession> {
+    return this.#sessions;
+  }
+
+  /** Listens to server events. */
+  on<K extends keyof ServerEvents>(event: K, listener: (...args: ServerEvents[K]) => void): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  /** Registers a tool. */
+  tool<S extends SchemaInput | undefined = undefined>(
+    name: string,
+    definition: ToolDefinition<S>,
+    handler: ToolHandler<S>,
+  ): Registered {
+    if (this.#tools.get(name))
+      throw new Error(`A tool named '${name}' is already registered; remove it first.`);
+    const entry = buildTool(name, definition as ToolDefinition, handler as ToolHandler<unknown>);
+    this.#tools.set(name, entry);
+    return this.#handle(this.#tools, name, entry);
+  }
+
+  /** Registers a resource with a fixed URI. */
+  resource(
+    uri: string,
+    definition: ResourceDefinition,
+    read: (uri: string, ctx: RequestContext) => ReadReturn | Promise<ReadReturn>,
+  ): Registered {
+    if (this.#resources.get(uri)) throw new Error(`A resource with URI '${uri}' is already registered.`);
+    const entry: ResourceEntry = { listed: buildResource(uri, definition), read };
+    this.#resources.set(uri, entry);
+    return this.#handle(this.#resources, uri, entry);
+  }
+
+  /** Registers a resource template (RFC 6570). */
+  resourceTemplate(
+    uriTemplate: string,
+    definition: ResourceTemplateDefinition,
+    read: (
+      uri: string,
+      variables: Record<string, string | string[]>,
+      ctx: RequestContext,
+    ) => ReadReturn | Promise<ReadReturn>,
+  ): Registered {
+    if (this.#templates.get(uriTemplate))
+      throw new Error(`A template '${uriTemplate}' is already registered.`);
+    const entry: TemplateEntry = {
+      listed: buildTemplate(uriTemplate, definition),
+      template: new UriTemplate(uriTemplate),
+      def: definition,
+      read,
+    };
+    this.#templates.set(uriTemplate, entry);
+    return this.#handle(this.#templates, uriTemplate, entry);
+  }
+
+  /** Registers a prompt. */
+  prompt(name: string, definition: PromptDefinition, handler: PromptHandler): Registered {
+    if (this.#prompts.get(name)) throw new Error(`A prompt named '${name}' is already registered.`);
+    const entry = buildPrompt(name, definition, handler);
+    this.#prompts.set(name, entry);
+    return this.#handle(this.#prompts, name, entry);
+  }
+
+  /** Tells subscribed sessions that a resource changed (`notifications/resources/updated`). */
+  async resourceUpdated(uri: string): Promise<void> {
+    const sends: Promise<void>[] = [];
+    for (const s of this.#sessions) {
+      if (s.subscriptions.has(uri))
+        sends.push(s.notify('notifications/resources/updated', { uri }).catch(() => {}));
+    }
+    await Promise.all(sends);
+  }
+
+  /** Closes every session. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#sessions].map((s) => s.close().catch(() => {})));
+  }
+
+  #handle<E extends object>(registry: Registry<E>, key: string, entry: E): Registered {
+    return {
+      remove: () => {
+        if (registry.get(key) === entry) registry.delete(key);
+        this.#disabled.delete(entry);
+      },
+      disable: () => {
+        if (!this.#disabled.has(entry)) {
+          this.#disabled.add(entry);
+          registry.changed();
+        }
+      },
+      enable: () => {
+        if (this.#disabled.delete(entry)) registry.changed();
+      },
+    };
+  }
+
+  #visible<E extends object>(registry: Registry<E>): E[] {
+    const out: E[] = [];
+    for (const e of registry.values()) if (!this.#disabled.has(e)) out.push(e);
+    return out;
+  }
+
+  #lookup<E extends object>(registry: Registry<E>, key: string): E | undefined {
+    const e = registry.get(key);
+    return e === undefined || this.#disabled.has(e) ? undefined : e;
+  }
+
+  /** Coalesces list_changed notifications made in the same tick into one per kind. */
+  #listChanged(method: string): void {
+    if (this.#sessions.size === 0 || this.#pending.has(method)) return;
+    this.#pending.add(method);
+    queueMicrotask(() => {
+      this.#pending.delete(method);
+      for (const s of this.#sessions) s.notify(method, undefined).catch(() => {});
+    });
+  }
+
+  /** The capabilities this server declares. */
+  get capabilities(): ServerCapabilities {
+    const caps: ServerCapabilities = { ...this.#options.capabilities };
+    if (this.#tools.size > 0) caps.tools = { listChanged: true, ...caps.tools };
+    if (this.#resources.size > 0 || this.#templates.size > 0) {
+      caps.resources = { subscribe: true, listChanged: true, ...caps.resources };
+    }
+    if (this.#prompts.size > 0) caps.prompts = { listChanged: true, ...caps.prompts };
+    caps.logging ??= {};
+    if (this.#prompts.size > 0 || this.#templates.size > 0) caps.completions ??= {};
+    return caps;
+  }
+
+  #initializeResult(revision: LegacyRevision): InitializeResult {
+    const o = this.#options;
+    const capabilities = this.capabilities;
+    if (!FEATURES[revision].completionsCapability) delete capabilities.completions;
+    const serverInfo: InitializeResult['serverInfo'] = { name: o.name, version: o.version };
+    if (o.title !== undefined) serverInfo.title = o.title;
+    if (o.description !== undefined) serverInfo.description = o.description;
+    if (o.icons !== undefined) serverInfo.icons = o.icons;
+    if (o.websiteUrl !== undefined) serverInfo.websiteUrl = o.websiteUrl;
+    const result: InitializeResult = { protocolVersion: revision, capabilities, serverInfo };
+    if (o.instructions !== undefined) result.instructions = o.instructions;
+    return result;
+  }
+
+  #requireCapability(present: boolean, method: string): void {
+    if (!present) {
+      throw new McpError(
+        ErrorCode.MethodNotFound,
+        `Method not found: this server does not offer '${method}'.`,
+      );
+    }
+  }
+
+  #dispatch(
+    method: string,
+    params: Params | undefined,
+    ctx: RequestContext,
+    session: ServerSession,
+  ): Promise<Result> {
+    const p = params ?? {};
+    switch (method) {
+      case 'tools/list':
+        this.#requireCapability(this.#tools.size > 0, method);
+        return Promise.resolve(this.#list(this.#tools, 'tools', p.cursor, (e) => e.listed));
+      case 'tools/call':
+        return this.#callTool(p, ctx, session);
+      case 'resources/list':
+        this.#requireCapability(this.#resources.size + this.#templates.size > 0, method);
+        return this.#listResources(p.cursor, ctx);
+      case 'resources/templates/list':
+        this.#requireCapability(this.#resources.size + this.#templates.size > 0, method);
+        return Promise.resolve(this.#list(this.#templates, 'resourceTemplates', p.cursor, (e) => e.listed));
+      case 'resources/read':
+        return this.#readResource(p, ctx, session);
+      case 'resources/subscribe':
+      case 'resources/unsubscribe':
+        this.#requireCapability(this.#resources.size + this.#templates.size > 0, method);
+        if (typeof p.uri !== 'string')
+          throw new McpError(ErrorCode.InvalidParams, `${method} needs 'uri' (a string).`);
+        if (method === 'resources/subscribe') session.subscriptions.add(p.uri);
+        else session.subscriptions.delete(p.uri);
+        return Promise.resolve({});
+      case 'prompts/list':
+        this.#requireCapability(this.#prompts.size > 0, method);
+        return Promise.resolve(this.#list(this.#prompts, 'prompts', p.cursor, (e) => e.listed));
+      case 'prompts/get': {
+        this.#requireCapability(this.#prompts.size > 0, method);
+        if (typeof p.name !== 'string')
+          throw new McpError(ErrorCode.InvalidParams, "prompts/get needs 'name'.");
+        const entry = this.#lookup(this.#prompts, p.name);
+        if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt '${p.name}'.`);
+        return getPrompt(entry, p.arguments, ctx) as Promise<Result>;
+      }
+      case 'completion/complete':
+        return this.#complete(p as unknown as CompleteParams);
+      case 'logging/setLevel': {
+        if (!LOGGING_LEVELS.includes(p.level as LoggingLevel)) {
+          throw new McpError(
+            ErrorCode.InvalidParams,
+            `Unknown logging level; use one of: ${LOGGING_LEVELS.join(', ')}.`,
+          );
+        }
+        session.logLevel = p.level as LoggingLevel;
+        return Promise.resolve({});
+      }
+      default:
+        throw new McpError(ErrorCode.MethodNotFound, `Method not found: '${method}'.`);
+    }
+  }
+
+  #list<E extends object>(
+    registry: Registry<E>,
+    key: string,
+    cursor: unknown,
+    listed: (e: E) => unknown,
+  ): Result {
+    const all = registry.cached('all', () => this.#visible(registry).map(listed));
+    if (cursor === undefined) {
+      const first = registry.cached('page0', () => {
+        const { page, nextCursor } = paginate(all, undefined, this.#pageSize);
+        return nextCursor === undefined ? { [key]: page } : { [key]: page, nextCursor };
+      });
+      return first;
+    }
+    const { page, nextCursor } = paginate(all, cursor, this.#pageSize);
+    return nextCursor === undefined ? { [key]: page } : { [key]: page, nextCursor };
+  }
+
+  async #listResources(cursor: unknown, ctx: RequestContext): Promise<Result> {
+    const dynamic = this.#visible(this.#templates).filter((t) => t.def.list);
+    if (dynamic.length === 0) return this.#list(this.#resources, 'resources', cursor, (e) => e.listed);
+    const all: Resource[] = this.#visible(this.#resources).map((e) => e.listed);
+    for (const t of dynamic) all.push(...(await (t.def.list as NonNullable<typeof t.def.list>)(ctx)));
+    const { page, nextCursor } = paginate(all, cursor, this.#pageSize);
+    return nextCursor === undefined ? { resources: page } : { resources: page, nextCursor };
+  }
+
+  #callTool(p: Params, ctx: RequestContext, session: ServerSession): Promise<Result> {
+    this.#requireCapability(this.#tools.size > 0, 'tools/call');
+    if (typeof p.name !== 'string')
+      throw new McpError(ErrorCode.InvalidParams, "tools/call needs 'name' (a string).");
+    const entry = this.#lookup(this.#tools, p.name);
+    if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown tool '${p.name}'.`);
+    return callTool(entry, p.arguments, ctx, session.revision) as Promise<Result>;
+  }
+
+  async #readResource(p: Params, ctx: RequestContext, session: ServerSession): Promise<Result> {
+    this.#requireCapability(this.#resources.size + this.#templates.size > 0, 'resources/read');
+    const uri = p.uri;
+    if (typeof uri !== 'string')
+      throw new McpError(ErrorCode.InvalidParams, "resources/read needs 'uri' (a string).");
+    const entry = this.#lookup(this.#resources, uri);
+    if (entry) return normalizeRead(uri, entry.listed.mimeType, await entry.read(uri, ctx));
+    for (const t of this.#visible(this.#templates)) {
+      const vars = t.template.match(uri);
+      if (vars) return normalizeRead(uri, t.listed.mimeType, await t.read(uri, vars, ctx));
+    }
+    throw resourceNotFound(uri, session.revision);
+  }
+
+  async #complete(p: CompleteParams): Promise<Result> {
+    const ref = p.ref;
+    const arg = p.argument;
+    if (
+      !ref ||
+      typeof ref !== 'object' ||
+      !arg ||
+      typeof arg.name !== 'string' ||
+      typeof arg.value !== 'string'
+    ) {
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        "completion/complete needs 'ref' and 'argument' {name, value}.",
+      );
+    }
+    let completer:
+      | ((v: string, c: { arguments: Record<string, string> }) => string[] | Promise<string[]>)
+      | undefined;
+    if (ref.type === 'ref/prompt') {
+      const prompt = this.#lookup(this.#prompts, ref.name);
+      if (!prompt) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt '${ref.name}'.`);
+      completer = prompt.def.complete?.[arg.name];
+    } else if (ref.type === 'ref/resource') {
+      const template = this.#lookup(this.#templates, ref.uri);
+      if (!template) {
+        if (this.#lookup(this.#resources, ref.uri)) return completionResult([]);
+        throw new McpError(ErrorCode.InvalidParams, `Unknown resource template '${ref.uri}'.`);
+      }
+      completer = template.def.complete?.[arg.name];
+    } else {
+      throw new McpError(ErrorCode.InvalidParams, "ref.type must be 'ref/prompt' or 'ref/resource'.");
+    }
+    if (!completer) return completionResult([]);
+    const values = await completer(arg.value, { arguments: p.context?.arguments ?? {} });
+    return completionResult(values);
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * One client's session on a server: the JSON-RPC peer on its transport, the negotiated revision and
+ * capabilities, the log level and resource subscriptions. Small on purpose: the registries live in
+ * the server and are shared by every session.
+ */
+import {
+  type ClientCapabilities,
+  ErrorCode,
+  FEATURES,
+  type Implementation,
+  type InitializeParams,
+  type InitializeResult,
+  isLegacyRevision,
+  type JsonRpcNotification,
+  type LegacyRevision,
+  type LoggingLevel,
+  McpError,
+  negotiateVersion,
+  type Params,
+  type RequestId,
+  type Revision,
+  shapeParams,
+  shapeResult,
+} from '../protocol/index.ts';
+import { type InboundContext, JsonRpcPeer, type RequestOptions, type Transport } from '../rpc/index.ts';
+import { type ContextHost, RequestContext, type SessionInfo } from './context.ts';
+
+type Result = Record<string, unknown>;
+
+/** What a session needs from its server. */
+export interface SessionServer {
+  readonly supportedRevisions: readonly LegacyRevision[];
+  readonly requestTimeout: number | undefined;
+  initializeResult(revision: LegacyRevision): InitializeResult;
+  dispatch(
+    method: string,
+    params: Params | undefined,
+    ctx: RequestContext,
+    session: ServerSession,
+  ): Promise<Result>;
+  peerOptions: ConstructorParameters<typeof JsonRpcPeer>[0]['middleware'];
+  sessionOpened(session: ServerSession): void;
+  sessionClosed(session: ServerSession): void;
+  notification(session: ServerSession, notification: JsonRpcNotification): void;
+  reportError(error: Error): void;
+}
+
+/** A connected client. */
+export class ServerSession implements SessionInfo, ContextHost {
+  readonly peer: JsonRpcPeer;
+  #server: SessionServer;
+  #revision: LegacyRevision | undefined;
+  #clientInfo: Implementation | undefined;
+  #clientCapabilities: ClientCapabilities = {};
+  #initialized = false;
+  /** The level set by `logging/setLevel`. */
+  logLevel: LoggingLevel | undefined;
+  /** URIs this session subscribed to. */
+  readonly subscriptions = new Set<string>();
+  /** The transport's session id, if it has one. */
+  readonly id: string | undefined;
+
+  constructor(server: SessionServer, transport: Transport) {
+    this.#server = server;
+    this.id = transport.sessionId;
+    this.peer = new JsonRpcPeer({
+      onRequest: (method, params, ctx) => this.#onRequest(method, params, ctx),
+      onNotification: (n) => this.#onNotification(n),
+      onClose: () => server.sessionClosed(this),
+      onError: (e) => server.reportError(e),
+      middleware: server.peerOptions,
+      acceptBatches: () => this.#revision !== undefined && FEATURES[this.#revision].batching,
+      timeout: server.requestTimeout,
+    });
+  }
+
+  /** This object itself: a handler context reads session facts through it. */
+  get session(): SessionInfo {
+    return this;
+  }
+
+  /** The negotiated revision (the server's newest until initialize). */
+  get revision(): Revision {
+    return this.#revision ?? this.#server.supportedRevisions[this.#server.supportedRevisions.length - 1];
+  }
+
+  /** Whether initialize has been answered. */
+  get ready(): boolean {
+    return this.#revision !== undefined;
+  }
+
+  /** Whether the client sent `notifications/initialized`. */
+  get initialized(): boolean {
+    return this.#initialized;
+  }
+
+  /** The client's name and version. */
+  get clientInfo(): Implementation | undefined {
+    return this.#clientInfo;
+  }
+
+  /** The capabilities the client declared. */
+  get clientCapabilities(): ClientCapabilities {
+    return this.#clientCapabilities;
+  }
+
+  /** Closes the session's transport. */
+  close(): Promise<void> {
+    return this.peer.close();
+  }
+
+  async #onRequest(method: string, params: Params | undefined, inbound: InboundContext): Promise<Result> {
+    if (method === 'initialize') return this.#initialize(params);
+    if (method === 'ping') return {};
+    if (this.#revision === undefined) {
+      throw new McpError(
+        ErrorCode.InvalidRequest,
+        `'${method}' came before 'initialize'; a client must initialize the session first.`,
+      );
+    }
+    const ctx = new RequestContext(this, inbound.id, inbound.signal, params?._meta, inbound.info);
+    const result = await this.#server.dispatch(method, params, ctx, this);
+    return shapeResult(method, result, this.#revision);
+  }
+
+  #initialize(params: Params | undefined): InitializeResult {
+    if (this.#revision !== undefined) {
+      throw new McpError(
+        ErrorCode.InvalidRequest,
+        'This session is already initialized; start a new session instead.',
+      );
+    }
+    const p = params as Partial<InitializeParams> | undefined;
+    if (!p || typeof p.protocolVersion !== 'string') {
+      throw new McpError(ErrorCode.InvalidParams, "initialize needs 'protocolVersion' (a string).");
+    }
+    if (p.capabilities !== undefined && (typeof p.capabilities !== 'object' || p.capabilities === null)) {
+      throw new McpError(ErrorCode.InvalidParams, "initialize needs 'capabilities' to be an object.");
+    }
+    if (p.clientInfo !== undefined && (typeof p.clientInfo !== 'object' || p.clientInfo === null)) {
+      throw new McpError(ErrorCode.InvalidParams, "initialize needs 'clientInfo' to be an object.");
+    }
+    const revision = negotiateVersion(p.protocolVersion, this.#server.supportedRevisions);
+    this.#revision = revision;
+    this.#clientInfo = p.clientInfo;
+    this.#clientCapabilities = p.capabilities ?? {};
+    this.#server.sessionOpened(this);
+    return shapeResult('initialize', this.#server.initializeResult(revision), revision) as InitializeResult;
+  }
+
+  #onNotification(n: JsonRpcNotification): void {
+    if (n.method === 'notifications/initialized') this.#initialized = true;
+    this.#server.notification(this, n);
+  }
+
+  /** Sends a request to the client, shaped for its revision. */
+  request<R extends Result>(method: string, params: Result, options: RequestOptions): Promise<R> {
+    return this.peer.request<R>(method, shapeParams(method, params, this.revision), options);
+  }
+
+  /** Sends a notification to the client, shaped for its revision. */
+  notify(method: string, params: Result | undefined, relatedRequestId?: RequestId): Promise<void> {
+    return this.peer.notify(
+      method,
+      shapeParams(method, params, this.revision),
+      relatedRequestId === undefined ? undefined : { relatedRequestId },
+    );
+  }
+}
+
+/** Whether a value names a revision this server can run a session at. */
+export function isSupported(server: SessionServer, revision: unknown): revision is LegacyRevision {
+  return isLegacyRevision(revision) && server.supportedRevisions.includes(revision);
+}

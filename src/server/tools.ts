@@ -1,0 +1,159 @@
+/** Tools: definitions, the listed form, argument and output validation, calls. */
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import {
+  type CallToolResult,
+  ErrorCode,
+  FEATURES,
+  type Icon,
+  type JsonSchema,
+  McpError,
+  type Meta,
+  type Revision,
+  type Tool,
+  type ToolAnnotations,
+} from '../protocol/index.ts';
+import { type CompiledSchema, compileSchema, type SchemaInput } from '../schema/index.ts';
+import type { RequestContext } from './context.ts';
+
+/** The arguments type a schema describes. */
+export type InferArgs<S> = S extends StandardSchemaV1<unknown, infer O> ? O : Record<string, unknown>;
+
+/** A result with structured output and no content: the text fallback is added for the client. */
+export interface StructuredReturn {
+  structuredContent: Record<string, unknown>;
+  content?: CallToolResult['content'];
+  isError?: boolean;
+  _meta?: Meta;
+}
+
+/** What a tool handler may return: a full result, structured output alone, or a string (one text block). */
+export type ToolReturn = CallToolResult | StructuredReturn | string;
+
+/** A tool handler. */
+export type ToolHandler<S> = (args: InferArgs<S>, ctx: RequestContext) => ToolReturn | Promise<ToolReturn>;
+
+/** How a tool is described. */
+export interface ToolDefinition<S extends SchemaInput | undefined = SchemaInput | undefined> {
+  /** Display name (2025-06-18). */
+  title?: string;
+  /** What the tool does, for the model. */
+  description?: string;
+  /** The arguments: any Standard Schema (zod, valibot, arktype) or a JSON Schema object, kept as written. */
+  input?: S;
+  /** The shape of `structuredContent` (2025-06-18). */
+  output?: SchemaInput;
+  /** Behaviour hints (2025-03-26). */
+  annotations?: ToolAnnotations;
+  /** Icons (2025-11-25). */
+  icons?: Icon[];
+  /** Metadata. */
+  _meta?: Meta;
+}
+
+const EMPTY_INPUT: JsonSchema = { type: 'object', properties: {} };
+
+/** A registered tool with its compiled schemas. */
+export interface ToolEntry {
+  readonly listed: Tool;
+  readonly input: CompiledSchema | undefined;
+  readonly output: CompiledSchema | undefined;
+  readonly handler: ToolHandler<unknown>;
+  enabled: boolean;
+}
+
+/** Compiles a tool's schemas once and builds its listed form. */
+export function buildTool(name: string, def: ToolDefinition, handler: ToolHandler<unknown>): ToolEntry {
+  const input =
+    def.input === undefined
+      ? undefined
+      : compileSchema(def.input, { name: `${name} input`, requireObject: true });
+  const output =
+    def.output === undefined
+      ? undefined
+      : compileSchema(def.output, { name: `${name} output`, requireObject: true });
+  const listed = { name } as Tool;
+  if (def.title !== undefined) listed.title = def.title;
+  if (def.description !== undefined) listed.description = def.description;
+  listed.inputSchema = input?.jsonSchema ?? EMPTY_INPUT;
+  if (output) listed.outputSchema = output.jsonSchema;
+  if (def.annotations !== undefined) listed.annotations = def.annotations;
+  if (def.icons !== undefined) listed.icons = def.icons;
+  if (def._meta !== undefined) listed._meta = def._meta;
+  return { listed, input, output, handler, enabled: true };
+}
+
+function errorResult(text: string): CallToolResult {
+  return { content: [{ type: 'text', text }], isError: true };
+}
+
+/** Runs a tool call: validates arguments, calls the handler, normalizes and validates the result. */
+export async function callTool(
+  entry: ToolEntry,
+  rawArgs: unknown,
+  ctx: RequestContext,
+  revision: Revision,
+): Promise<CallToolResult> {
+  const name = entry.listed.name;
+  const args = rawArgs ?? {};
+  let value: unknown = args;
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) {
+    throw new McpError(ErrorCode.InvalidParams, `The arguments of tool '${name}' must be an object.`);
+  }
+  if (entry.input) {
+    let checked = entry.input.validate(args);
+    if (checked instanceof Promise) checked = await checked;
+    if (!checked.ok) {
+      const message = `Invalid arguments for tool '${name}': ${checked.message}`;
+      if (FEATURES[revision].argumentErrorsAsResults) return errorResult(message);
+      throw new McpError(ErrorCode.InvalidParams, message, { issues: checked.issues });
+    }
+    value = checked.value;
+  }
+  let returned: ToolReturn;
+  try {
+    returned = await entry.handler(value as never, ctx);
+  } catch (error) {
+    if (error instanceof McpError) throw error;
+    if (ctx.signal.aborted) throw error;
+    return errorResult(error instanceof Error ? error.message : String(error));
+  }
+  const result = normalizeToolResult(name, returned);
+  if (entry.output && !result.isError) {
+    if (result.structuredContent === undefined) {
+      throw new McpError(
+        ErrorCode.InternalError,
+        `Tool '${name}' has an outputSchema but returned no structuredContent.`,
+      );
+    }
+    let checked = entry.output.validate(result.structuredContent);
+    if (checked instanceof Promise) checked = await checked;
+    if (!checked.ok) {
+      throw new McpError(
+        ErrorCode.InternalError,
+        `Tool '${name}' returned structuredContent that does not match its outputSchema: ${checked.message}`,
+      );
+    }
+  }
+  return result;
+}
+
+/** Turns what a handler returned into a CallToolResult (adding the text fallback for structured output). */
+export function normalizeToolResult(name: string, returned: ToolReturn): CallToolResult {
+  if (typeof returned === 'string') return { content: [{ type: 'text', text: returned }] };
+  if (typeof returned !== 'object' || returned === null) {
+    throw new McpError(
+      ErrorCode.InternalError,
+      `Tool '${name}' returned ${returned === null ? 'null' : typeof returned}; return a string or a CallToolResult.`,
+    );
+  }
+  if (returned.content === undefined) {
+    if (returned.structuredContent !== undefined) {
+      return { ...returned, content: [{ type: 'text', text: JSON.stringify(returned.structuredContent) }] };
+    }
+    throw new McpError(
+      ErrorCode.InternalError,
+      `Tool '${name}' returned an object without 'content'; return { content: [...] } or a string.`,
+    );
+  }
+  return returned as CallToolResult;
+}
