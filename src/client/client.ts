@@ -80,6 +80,8 @@ export interface ClientEvents extends Record<string, unknown[]> {
   log: [LoggingMessageParams];
   /** `notifications/progress`, for any request. */
   progress: [ProgressParams];
+  /** `notifications/elicitation/complete` (2025-11-25). */
+  elicitationComplete: [elicitationId: string];
   /** Any notification. */
   notification: [JsonRpcNotification];
   /** The connection closed. */
@@ -359,6 +361,9 @@ export class McpClient {
         break;
       case 'notifications/progress':
         this.#events.emit('progress', p as unknown as ProgressParams);
+        break;
+      case 'notifications/elicitation/complete':
+        if (typeof p.elicitationId === 'string') this.#events.emit('elicitationComplete', p.elicitationId);
         break;
     }
     this.#events.emit('notification', n);

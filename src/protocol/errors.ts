@@ -1,4 +1,5 @@
 /** JSON-RPC and MCP error codes, and the error classes the SDK throws. */
+import type { ElicitUrlParams } from './types.ts';
 
 /** Error codes used on the wire. */
 export const ErrorCode = {
@@ -116,4 +117,17 @@ export class MissingCapabilityError extends LocalError {
     this.name = 'MissingCapabilityError';
     this.capability = capability;
   }
+}
+
+/**
+ * The error a handler throws when the user must first complete URL-mode elicitations (-32042,
+ * 2025-11-25): every entry is a URL-mode request with an elicitationId.
+ */
+export function urlElicitationRequired(
+  elicitations: Array<Omit<ElicitUrlParams, '_meta'>>,
+  message = 'This request needs the user to complete an interaction in the browser first.',
+): McpError {
+  return new McpError(ErrorCode.UrlElicitationRequired, message, {
+    elicitations: elicitations.map((e) => ({ ...e, mode: 'url' })),
+  });
 }

@@ -153,6 +153,15 @@ export class ServerSession implements SessionInfo, ContextHost {
     this.#server.notification(this, n);
   }
 
+  /**
+   * Tells the client a URL-mode elicitation finished (`notifications/elicitation/complete`,
+   * 2025-11-25). Does nothing on revisions without URL mode.
+   */
+  async elicitationComplete(elicitationId: string): Promise<void> {
+    if (!FEATURES[this.revision].elicitationUrl) return;
+    await this.notify('notifications/elicitation/complete', { elicitationId });
+  }
+
   /** Sends a request to the client, shaped for its revision. */
   request<R extends Result>(method: string, params: Result, options: RequestOptions): Promise<R> {
     return this.peer.request<R>(method, shapeParams(method, params, this.revision), options);

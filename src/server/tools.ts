@@ -148,7 +148,8 @@ export function normalizeToolResult(name: string, returned: ToolReturn): CallToo
   }
   if (returned.content === undefined) {
     if (returned.structuredContent !== undefined) {
-      return { ...returned, content: [{ type: 'text', text: JSON.stringify(returned.structuredContent) }] };
+      const { content: _absent, ...rest } = returned;
+      return { content: [{ type: 'text', text: JSON.stringify(returned.structuredContent) }], ...rest };
     }
     throw new McpError(
       ErrorCode.InternalError,

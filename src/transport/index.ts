@@ -1,2 +1,3 @@
 /** Runtime-neutral transports. */
 export * from './memory.ts';
+export * from './stdio.ts';

@@ -1,0 +1,143 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_MAX_FRAME_BYTES, encodeMessage, LineDecoder } from './stdio.ts';
+
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+/** Feeds the chunks in order and collects every frame, including a final unterminated one. */
+function decodeAll(decoder: LineDecoder, chunks: Uint8Array[]): string[] {
+  const frames: string[] = [];
+  for (const chunk of chunks) frames.push(...decoder.push(chunk));
+  frames.push(...decoder.flush());
+  return frames;
+}
+
+describe('LineDecoder', () => {
+  it('yields one frame per newline-terminated line', () => {
+    const decoder = new LineDecoder();
+    expect(decoder.push(bytes('{"a":1}\n{"b":2}\n{"c"'))).toEqual(['{"a":1}', '{"b":2}']);
+    expect(decoder.push(bytes(':3}\n'))).toEqual(['{"c":3}']);
+  });
+
+  it('joins a line split across many chunks', () => {
+    const decoder = new LineDecoder();
+    const text = '{"jsonrpc":"2.0","method":"x"}\n';
+    const chunks = [...bytes(text)].map((b) => Uint8Array.of(b));
+    expect(decodeAll(decoder, chunks)).toEqual(['{"jsonrpc":"2.0","method":"x"}']);
+  });
+
+  it('decodes a multi-byte character split across chunks', () => {
+    const decoder = new LineDecoder();
+    const encoded = bytes('{"s":"é€😀"}\n');
+    const frames: string[] = [];
+    // Cut inside each multi-byte sequence.
+    for (const [from, to] of [
+      [0, 7],
+      [7, 9],
+      [9, 11],
+      [11, 14],
+      [14, encoded.length],
+    ]) {
+      frames.push(...decoder.push(encoded.subarray(from, to)));
+    }
+    expect(frames).toEqual(['{"s":"é€😀"}']);
+  });
+
+  it('strips a trailing carriage return and skips empty lines', () => {
+    const decoder = new LineDecoder();
+    expect(decodeAll(decoder, [bytes('\n\r\n{"a":1}\r\n   \n{"b":2}\r'), bytes('\n\n')])).toEqual([
+      '{"a":1}',
+      '{"b":2}',
+    ]);
+  });
+
+  it('gives back a final line that has no newline when flushed', () => {
+    const decoder = new LineDecoder();
+    expect(decoder.push(bytes('{"a":1}'))).toEqual([]);
+    expect(decoder.flush()).toEqual(['{"a":1}']);
+    expect(decoder.flush()).toEqual([]);
+  });
+
+  it('reports an oversize frame once, skips it, and goes on with the next one', () => {
+    const reports: number[] = [];
+    const decoder = new LineDecoder({ maxFrameBytes: 16, onOversize: (limit) => reports.push(limit) });
+    const big = 'x'.repeat(40);
+    const frames = decodeAll(decoder, [
+      bytes(big.slice(0, 10)),
+      bytes(big.slice(10, 30)),
+      bytes(big.slice(30) + 'yyyy'),
+      bytes('\n{"ok":true}\n'),
+    ]);
+    expect(frames).toEqual(['{"ok":true}']);
+    expect(reports).toEqual([16]);
+  });
+
+  it('accepts a frame of exactly the limit and rejects one byte more', () => {
+    const reports: number[] = [];
+    const decoder = new LineDecoder({ maxFrameBytes: 8, onOversize: (limit) => reports.push(limit) });
+    expect(decoder.push(bytes('12345678\n123456789\nabc\n'))).toEqual(['12345678', 'abc']);
+    expect(reports).toEqual([8]);
+  });
+
+  it('counts the limit in bytes, not characters', () => {
+    const reports: number[] = [];
+    const decoder = new LineDecoder({ maxFrameBytes: 6, onOversize: (limit) => reports.push(limit) });
+    // Three characters, six bytes: fits. Four characters, eight bytes: does not.
+    expect(decoder.push(bytes('ééé\néééé\n'))).toEqual(['ééé']);
+    expect(reports).toEqual([6]);
+  });
+
+  it('reports each oversize frame, including two in a row', () => {
+    let reports = 0;
+    const decoder = new LineDecoder({ maxFrameBytes: 4, onOversize: () => reports++ });
+    expect(decoder.push(bytes('123456\n7890123\nok\n'))).toEqual(['ok']);
+    expect(reports).toBe(2);
+  });
+
+  it('skips an oversize final line at end of stream', () => {
+    let reports = 0;
+    const decoder = new LineDecoder({ maxFrameBytes: 4, onOversize: () => reports++ });
+    expect(decodeAll(decoder, [bytes('ok\n123456789')])).toEqual(['ok']);
+    expect(reports).toBe(1);
+  });
+
+  it('defaults the limit to 4 MiB and refuses a nonsensical one', () => {
+    expect(new LineDecoder().maxFrameBytes).toBe(DEFAULT_MAX_FRAME_BYTES);
+    expect(DEFAULT_MAX_FRAME_BYTES).toBe(4 * 1024 * 1024);
+    expect(() => new LineDecoder({ maxFrameBytes: 0 })).toThrow(RangeError);
+  });
+
+  it('yields the same frames however the stream is cut into chunks', () => {
+    const line = fc
+      .string({ unit: 'grapheme', minLength: 1, maxLength: 20 })
+      .filter((s) => !s.includes('\n') && !s.includes('\r') && s.trim().length > 0);
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 10 }), (lines, cuts) => {
+        const encoded = bytes(lines.map((l) => l + '\n').join(''));
+        const points = [...new Set(cuts.map((c) => c % (encoded.length + 1)))].sort((a, b) => a - b);
+        const chunks: Uint8Array[] = [];
+        let from = 0;
+        for (const p of [...points, encoded.length]) {
+          chunks.push(encoded.subarray(from, p));
+          from = p;
+        }
+        expect(decodeAll(new LineDecoder(), chunks)).toEqual(lines);
+      }),
+    );
+  });
+});
+
+describe('encodeMessage', () => {
+  it('writes one line of JSON ending in a newline, with newlines in strings escaped', () => {
+    const text = encodeMessage({ jsonrpc: '2.0', method: 'note', params: { text: 'a\nb\r\nc' } });
+    expect(text.endsWith('\n')).toBe(true);
+    expect(text.slice(0, -1)).not.toMatch(/[\r\n]/);
+    expect(JSON.parse(text)).toEqual({ jsonrpc: '2.0', method: 'note', params: { text: 'a\nb\r\nc' } });
+  });
+
+  it('round-trips through the decoder', () => {
+    const message = { jsonrpc: '2.0' as const, id: 1, result: { text: 'ünïcødé 😀\n' } };
+    const frames = new LineDecoder().push(bytes(encodeMessage(message) + encodeMessage([message])));
+    expect(frames.map((f) => JSON.parse(f))).toEqual([message, [message]]);
+  });
+});
