@@ -2,6 +2,7 @@
 export * from './errors.ts';
 export * from './jsonrpc.ts';
 export * from './methods.ts';
+export * from './modern.ts';
 export * from './revisions.ts';
 export * from './shape.ts';
 export * from './types.ts';

@@ -92,23 +92,21 @@ export function classify(value: unknown): Classified {
     }
     if ('error' in m) {
       const e = m.error as Record<string, unknown> | null;
-      if (
-        typeof e !== 'object' ||
-        e === null ||
-        typeof e.code !== 'number' ||
-        typeof e.message !== 'string'
-      ) {
+      if (typeof e !== 'object' || e === null || !Number.isInteger(e.code) || typeof e.message !== 'string') {
         return {
           kind: 'invalid',
           id,
           reason: 'An error response needs an "error" with a numeric code and a message.',
         };
       }
-      if (m.id !== null && !isId(m.id)) return { kind: 'invalid', id: null, reason: 'Bad response id.' };
+      if (m.id !== undefined && m.id !== null && !isId(m.id))
+        return { kind: 'invalid', id: null, reason: 'Bad response id.' };
+      if (m.id === undefined)
+        return { kind: 'response', message: { ...m, id: null } as unknown as JsonRpcResponse };
       return { kind: 'response', message: m as unknown as JsonRpcResponse };
     }
     if (!isId(m.id)) return { kind: 'invalid', id: null, reason: 'A response needs a string or integer id.' };
-    if (typeof m.result !== 'object' || m.result === null) {
+    if (typeof m.result !== 'object' || m.result === null || Array.isArray(m.result)) {
       return { kind: 'invalid', id, reason: 'A result must be an object.' };
     }
     return { kind: 'response', message: m as unknown as JsonRpcResponse };

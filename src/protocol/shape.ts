@@ -1,176 +1,255 @@
 /**
  * Shapes outgoing messages for the peer's revision: fields and content blocks a revision lacks are
- * dropped, so that a 2024-11-05 peer never receives `title`, `outputSchema`, `icons` and the like.
- * Messages for the newest revisions pass through untouched, without copying.
+ * dropped (or turned into something it has), so that a 2024-11-05 peer never receives `title`,
+ * `outputSchema`, `icons` and the like. The rules are one table of kinds of object: which fields each
+ * kind gained later, and which fields hold objects of another kind. A message whose kinds need nothing
+ * dropped in a revision passes through untouched, without copying.
  */
 import type { Params } from './jsonrpc.ts';
-import { FEATURES, type Revision, type RevisionFeatures } from './revisions.ts';
+import { atLeast, FEATURES, REVISIONS, type Revision, type RevisionFeatures } from './revisions.ts';
 
 type Obj = Record<string, unknown>;
 
-/** Fields that appear only from some feature on, per kind of object. */
-const LATER_FIELDS: Record<string, Array<[string, keyof RevisionFeatures]>> = {
-  implementation: [
-    ['title', 'titles'],
-    ['description', 'implementationDetails'],
-    ['icons', 'icons'],
-    ['websiteUrl', 'implementationDetails'],
-  ],
-  tool: [
-    ['title', 'titles'],
-    ['outputSchema', 'structuredOutput'],
-    ['annotations', 'toolAnnotations'],
-    ['icons', 'icons'],
-    ['execution', 'icons'],
-    ['_meta', 'metaEverywhere'],
-  ],
-  resource: [
-    ['title', 'titles'],
-    ['icons', 'icons'],
-    ['_meta', 'metaEverywhere'],
-  ],
-  prompt: [
-    ['title', 'titles'],
-    ['icons', 'icons'],
-    ['_meta', 'metaEverywhere'],
-  ],
-  argument: [['title', 'titles']],
-  content: [['_meta', 'metaEverywhere']],
-  contents: [['_meta', 'metaEverywhere']],
+/** The feature table, plus rows that only shaping asks about. */
+interface Gates extends RevisionFeatures {
+  /** Task-augmented execution: tool `execution`, `task` in params, the `tasks` capability (2025-11-25 only). */
+  readonly tasks: boolean;
+  /** Elicitation `mode`, `$schema`, `default`s, titled and multi-select enums (2025-11-25 on). */
+  readonly elicitationForms: boolean;
+  /** The `extensions` capability (2026-07-28 on). */
+  readonly extensions: boolean;
+}
+
+type Gate = keyof Gates;
+
+const GATES = Object.fromEntries(
+  REVISIONS.map((r) => [
+    r,
+    {
+      ...FEATURES[r],
+      tasks: r === '2025-11-25',
+      elicitationForms: atLeast(r, '2025-11-25'),
+      extensions: atLeast(r, '2026-07-28'),
+    },
+  ]),
+) as Record<Revision, Gates>;
+
+/** One kind of object on the wire. */
+interface Kind {
+  /** Fields that arrived later, each with the feature that brought it; dropped where that is off. */
+  readonly since?: Readonly<Record<string, Gate>>;
+  /** Fields holding another kind: one object or an array of them. */
+  readonly nested?: Readonly<Record<string, string>>;
+  /** For kinds shaped by code (see SPECIAL): the gates it reads and the kinds it hands on to. */
+  readonly uses?: readonly Gate[];
+  readonly reaches?: readonly string[];
+}
+
+const META = { _meta: 'metaEverywhere' } as const;
+const LISTED = { title: 'titles', icons: 'icons', ...META } as const;
+
+/** Content block types that arrived later; such a block cannot go to a revision without the gate. */
+const BLOCK_SINCE: Readonly<Record<string, Gate>> = {
+  audio: 'audio',
+  resource_link: 'resourceLinks',
+  tool_use: 'samplingTools',
+  tool_result: 'samplingTools',
 };
 
-function strip(obj: Obj, kind: string, f: RevisionFeatures): Obj {
+/** The kind of each content block type (text, image, audio and the sampling blocks are `block`). */
+const BLOCK_KIND: Readonly<Record<string, string>> = { resource: 'embedded', resource_link: 'resource' };
+
+const BLOCKS: Kind = { uses: Object.values(BLOCK_SINCE), reaches: ['block', 'embedded', 'resource'] };
+
+const KINDS: Readonly<Record<string, Kind>> = {
+  implementation: {
+    since: {
+      title: 'titles',
+      description: 'implementationDetails',
+      icons: 'icons',
+      websiteUrl: 'implementationDetails',
+    },
+  },
+  serverCapabilities: {
+    since: { completions: 'completionsCapability', tasks: 'tasks', extensions: 'extensions' },
+  },
+  tool: {
+    since: {
+      ...LISTED,
+      outputSchema: 'structuredOutput',
+      annotations: 'toolAnnotations',
+      execution: 'tasks',
+    },
+  },
+  resource: { since: LISTED, nested: { annotations: 'annotations' } },
+  annotations: { since: { lastModified: 'lastModified' } },
+  prompt: { since: LISTED, nested: { arguments: 'argument' } },
+  argument: { since: { title: 'titles' } },
+  reference: { since: { title: 'titles' } },
+  contents: { since: META },
+  root: { since: META },
+  block: { since: META, nested: { annotations: 'annotations' } },
+  embedded: { since: META, nested: { annotations: 'annotations', resource: 'contents' } },
+  promptMessage: { nested: { content: 'oneBlock' } },
+  // Kinds shaped by code (SPECIAL).
+  blocks: BLOCKS,
+  oneBlock: BLOCKS,
+  samplingMessages: { uses: ['samplingTools'], reaches: ['blocks'] },
+  samplingContent: { uses: ['samplingTools'], reaches: ['blocks'] },
+  form: { uses: ['elicitationForms'] },
+};
+
+/** Results, by the method they answer. */
+const RESULTS: Readonly<Record<string, Kind>> = {
+  initialize: { nested: { serverInfo: 'implementation', capabilities: 'serverCapabilities' } },
+  'tools/list': { nested: { tools: 'tool' } },
+  'tools/call': { since: { structuredContent: 'structuredOutput' }, nested: { content: 'blocks' } },
+  'resources/list': { nested: { resources: 'resource' } },
+  'resources/templates/list': { nested: { resourceTemplates: 'resource' } },
+  'resources/read': { nested: { contents: 'contents' } },
+  'prompts/list': { nested: { prompts: 'prompt' } },
+  'prompts/get': { nested: { messages: 'promptMessage' } },
+  'roots/list': { nested: { roots: 'root' } },
+  'sampling/createMessage': { nested: { content: 'samplingContent' } },
+};
+
+/** Params of requests and notifications, by method. */
+const PARAMS: Readonly<Record<string, Kind>> = {
+  'notifications/progress': { since: { message: 'progressMessage' } },
+  'tools/call': { since: { task: 'tasks' } },
+  'completion/complete': { since: { context: 'completionContext' }, nested: { ref: 'reference' } },
+  'sampling/createMessage': {
+    since: { tools: 'samplingTools', toolChoice: 'samplingTools', task: 'tasks' },
+    nested: { messages: 'samplingMessages' },
+  },
+  'elicitation/create': {
+    since: { mode: 'elicitationForms', elicitationId: 'elicitationUrl', task: 'tasks' },
+    nested: { requestedSchema: 'form' },
+  },
+};
+
+function gatesOf(k: Kind, seen: Set<Kind> = new Set()): Gate[] {
+  if (seen.has(k)) return [];
+  seen.add(k);
+  const own = [...Object.values(k.since ?? {}), ...(k.uses ?? [])];
+  const next = [...Object.values(k.nested ?? {}), ...(k.reaches ?? [])];
+  return [...own, ...next.flatMap((n) => gatesOf(KINDS[n], seen))];
+}
+
+/** For each message kind, the revisions where it needs no shaping (every gate it reaches is on). */
+const UNTOUCHED = new Map(
+  [...Object.values(RESULTS), ...Object.values(PARAMS)].map((k) => {
+    const gates = gatesOf(k);
+    return [k, new Set(REVISIONS.filter((r) => gates.every((g) => GATES[r][g])))] as const;
+  }),
+);
+
+const emptyText = (): Obj => ({ type: 'text', text: '' });
+
+function shapeObject(obj: Obj, k: Kind, g: Gates): Obj {
   let out: Obj | undefined;
-  for (const [field, feature] of LATER_FIELDS[kind]) {
-    if (!f[feature] && field in obj) {
+  for (const field in k.since) {
+    if (!g[k.since[field]] && field in obj) {
       out ??= { ...obj };
       delete out[field];
     }
   }
-  if ((kind === 'content' || kind === 'resource') && obj.annotations && !f.lastModified) {
-    const a = obj.annotations as Obj;
-    if ('lastModified' in a) {
+  for (const field in k.nested) {
+    const value = obj[field];
+    if (value === undefined || (out !== undefined && !(field in out))) continue;
+    const shaped = shapeValue(value, k.nested[field], g);
+    if (shaped !== value) {
       out ??= { ...obj };
-      const { lastModified: _drop, ...rest } = a;
-      out.annotations = rest;
+      out[field] = shaped;
     }
   }
   return out ?? obj;
 }
 
-/** Shapes one content block; returns undefined for a block the revision cannot carry. */
-export function shapeContent(block: Obj, f: RevisionFeatures): Obj | undefined {
-  const type = block.type;
-  if (type === 'audio' && !f.audio) return undefined;
-  if (type === 'resource_link' && !f.resourceLinks) {
-    const name = typeof block.name === 'string' ? block.name : String(block.uri);
-    return { type: 'text', text: `${name}: ${String(block.uri)}` };
-  }
-  let out = strip(block, 'content', f);
-  if (type === 'resource_link') out = strip(out, 'resource', f);
-  if (type === 'resource' && out.resource && typeof out.resource === 'object') {
-    const inner = strip(out.resource as Obj, 'contents', f);
-    if (inner !== out.resource) out = { ...out, resource: inner };
-  }
-  return out;
-}
-
-function shapeContentList(list: unknown, f: RevisionFeatures): unknown {
-  if (!Array.isArray(list)) return list;
-  const out: Obj[] = [];
+function shapeList(list: unknown[], fn: (o: Obj) => Obj | undefined): unknown[] {
   let changed = false;
-  for (const b of list as Obj[]) {
-    const s = shapeContent(b, f);
-    if (s !== b) changed = true;
+  const out: unknown[] = [];
+  for (const o of list) {
+    const s = typeof o === 'object' && o !== null ? fn(o as Obj) : o;
+    if (s !== o) changed = true;
     if (s !== undefined) out.push(s);
   }
   return changed ? out : list;
 }
 
-function mapList(list: unknown, fn: (o: Obj) => Obj): unknown {
-  if (!Array.isArray(list)) return list;
-  let changed = false;
-  const out = (list as Obj[]).map((o) => {
-    const s = fn(o);
-    if (s !== o) changed = true;
-    return s;
-  });
-  return changed ? out : list;
-}
-
-function withField(obj: Obj, key: string, value: unknown): Obj {
-  return value === obj[key] ? obj : { ...obj, [key]: value };
-}
-
-/** Whether a revision needs any shaping at all. */
-function needsShaping(f: RevisionFeatures): boolean {
-  return !(f.icons && f.samplingTools);
-}
-
-/** Shapes the result of a client→server request for the peer's revision. */
-export function shapeResult(method: string, result: Obj, revision: Revision): Obj {
-  const f = FEATURES[revision];
-  if (!needsShaping(f)) return result;
-  switch (method) {
-    case 'initialize':
-      return withField(result, 'serverInfo', strip(result.serverInfo as Obj, 'implementation', f));
-    case 'tools/list':
-      return withField(
-        result,
-        'tools',
-        mapList(result.tools, (t) => strip(t, 'tool', f)),
-      );
-    case 'tools/call': {
-      let out = withField(result, 'content', shapeContentList(result.content, f));
-      if (!f.structuredOutput && 'structuredContent' in out) {
-        const { structuredContent: _drop, ...rest } = out;
-        out = rest;
-      }
-      return out;
-    }
-    case 'resources/list':
-      return withField(
-        result,
-        'resources',
-        mapList(result.resources, (r) => strip(r, 'resource', f)),
-      );
-    case 'resources/templates/list':
-      return withField(
-        result,
-        'resourceTemplates',
-        mapList(result.resourceTemplates, (r) => strip(r, 'resource', f)),
-      );
-    case 'resources/read':
-      return withField(
-        result,
-        'contents',
-        mapList(result.contents, (c) => strip(c, 'contents', f)),
-      );
-    case 'prompts/list':
-      return withField(
-        result,
-        'prompts',
-        mapList(result.prompts, (p) => {
-          const s = strip(p, 'prompt', f);
-          return withField(
-            s,
-            'arguments',
-            mapList(s.arguments, (a) => strip(a, 'argument', f)),
-          );
-        }),
-      );
-    case 'prompts/get':
-      return withField(
-        result,
-        'messages',
-        mapList(result.messages, (m) => {
-          const c = shapeContent(m.content as Obj, f);
-          return c === undefined ? { ...m, content: { type: 'text', text: '' } } : withField(m, 'content', c);
-        }),
-      );
-    default:
-      return result;
+function shapeBlock(block: Obj, g: Gates): Obj | undefined {
+  if (typeof block !== 'object' || block === null) return block;
+  const type = String(block.type);
+  const gate = BLOCK_SINCE[type];
+  if (gate !== undefined && !g[gate]) {
+    if (type !== 'resource_link') return undefined;
+    const name = typeof block.name === 'string' ? block.name : String(block.uri);
+    return { type: 'text', text: `${name}: ${String(block.uri)}` };
   }
+  return shapeObject(block, KINDS[BLOCK_KIND[type] ?? 'block'], g);
+}
+
+/** Elicitation form fields as 2025-06-18 has them: enums as `enum`/`enumNames`, no multi-select. */
+function legacyForm(schema: Obj): Obj {
+  const { $schema: _s, properties, required, ...rest } = schema;
+  const fields: Obj = {};
+  for (const [name, field] of Object.entries((properties ?? {}) as Record<string, Obj>)) {
+    if (field.type === 'array') continue;
+    const { default: value, oneOf, ...f } = field;
+    if (Array.isArray(oneOf)) {
+      f.enum = oneOf.map((o: Obj) => o.const);
+      f.enumNames = oneOf.map((o: Obj) => o.title);
+    }
+    if (field.type === 'boolean' && value !== undefined) f.default = value;
+    fields[name] = f;
+  }
+  const out: Obj = { ...rest, properties: fields };
+  if (Array.isArray(required)) out.required = required.filter((n) => n in fields);
+  return out;
+}
+
+/** Kinds that a field table cannot describe. */
+const SPECIAL: Readonly<Record<string, (value: unknown, g: Gates) => unknown>> = {
+  blocks: (v, g) => (Array.isArray(v) ? shapeList(v, (b) => shapeBlock(b, g)) : v),
+  oneBlock: (v, g) => shapeBlock(v as Obj, g) ?? emptyText(),
+  // Before sampling with tools, a message holds one block and no `_meta`: split arrays into messages.
+  samplingMessages: (v, g) => {
+    if (g.samplingTools || !Array.isArray(v)) return v;
+    const out: Obj[] = [];
+    for (const { content, _meta: _m, ...message } of v as Obj[]) {
+      for (const b of Array.isArray(content) ? content : [content]) {
+        const s = shapeBlock(b as Obj, g);
+        if (s !== undefined) out.push({ ...message, content: s });
+      }
+    }
+    return out;
+  },
+  samplingContent: (v, g) => {
+    if (!Array.isArray(v)) return shapeBlock(v as Obj, g) ?? emptyText();
+    if (g.samplingTools) return shapeList(v, (b) => shapeBlock(b, g));
+    return (shapeList(v, (b) => shapeBlock(b, g))[0] as Obj | undefined) ?? emptyText();
+  },
+  form: (v, g) => (g.elicitationForms || typeof v !== 'object' || v === null ? v : legacyForm(v as Obj)),
+};
+
+function shapeValue(value: unknown, kind: string, g: Gates): unknown {
+  const special = SPECIAL[kind];
+  if (special !== undefined) return special(value, g);
+  if (Array.isArray(value)) return shapeList(value, (o) => shapeObject(o, KINDS[kind], g));
+  if (typeof value === 'object' && value !== null) return shapeObject(value as Obj, KINDS[kind], g);
+  return value;
+}
+
+/** Shapes one content block for a revision; undefined for a block the revision cannot carry. */
+export function shapeContent(block: Record<string, unknown>, revision: Revision): Obj | undefined {
+  return shapeBlock(block, GATES[revision]);
+}
+
+/** Shapes a result for the peer's revision (results of requests in either direction). */
+export function shapeResult(method: string, result: Obj, revision: Revision): Obj {
+  const kind = RESULTS[method];
+  if (kind === undefined || UNTOUCHED.get(kind)?.has(revision)) return result;
+  return shapeObject(result, kind, GATES[revision]);
 }
 
 /** Shapes the params of an outgoing request or notification for the peer's revision. */
@@ -179,31 +258,7 @@ export function shapeParams(
   params: Params | undefined,
   revision: Revision,
 ): Params | undefined {
-  const f = FEATURES[revision];
-  if (params === undefined || !needsShaping(f)) return params;
-  switch (method) {
-    case 'notifications/progress':
-      if (!f.progressMessage && 'message' in params) {
-        const { message: _drop, ...rest } = params;
-        return rest;
-      }
-      return params;
-    case 'sampling/createMessage': {
-      if (f.samplingTools) return params;
-      const { tools: _t, toolChoice: _c, ...rest } = params;
-      return withField(
-        rest,
-        'messages',
-        mapList(rest.messages, (m) => withField(m, 'content', shapeContent(m.content as Obj, f))),
-      ) as Params;
-    }
-    case 'elicitation/create':
-      if (!f.elicitationUrl && 'mode' in params) {
-        const { mode: _drop, ...rest } = params;
-        return rest;
-      }
-      return params;
-    default:
-      return params;
-  }
+  const kind = PARAMS[method];
+  if (params === undefined || kind === undefined || UNTOUCHED.get(kind)?.has(revision)) return params;
+  return shapeObject(params, kind, GATES[revision]) as Params;
 }

@@ -7,6 +7,8 @@ export interface MessageInfo {
   request?: Request;
   /** What the transport's authentication established about the sender. */
   auth?: AuthInfo;
+  /** The protocol version the transport saw (HTTP: the `MCP-Protocol-Version` header). */
+  protocolVersion?: string;
 }
 
 /** The authenticated principal behind a message. */

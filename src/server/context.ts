@@ -9,10 +9,8 @@ import {
   hasCapability,
   type Implementation,
   type ListRootsResult,
-  LOGGING_LEVELS,
   type LoggingLevel,
   type Meta,
-  MissingCapabilityError,
   type ProgressToken,
   type RequestId,
   type Revision,
@@ -34,11 +32,14 @@ export interface SessionInfo {
 /** How a handler context reaches its session (implemented by the session). */
 export interface ContextHost {
   readonly session: SessionInfo;
-  readonly logLevel: LoggingLevel | undefined;
+  /** Whether a log message at this level goes out. */
+  shouldLog(level: LoggingLevel): boolean;
+  /** The error to throw when a client capability is missing. */
+  missingCapability(capability: string, message: string): Error;
   request<R extends Record<string, unknown>>(
     method: string,
     params: Record<string, unknown>,
-    options: RequestOptions,
+    options: RequestOptions & { inputKey?: string },
   ): Promise<R>;
   notify(method: string, params: Record<string, unknown>, relatedRequestId: RequestId): Promise<void>;
 }
@@ -49,6 +50,11 @@ export interface ClientRequestOptions {
   timeout?: number;
   /** Cancels the request. Defaults to the handler's own signal. */
   signal?: AbortSignal;
+  /**
+   * The key of this input request in a Multi Round-Trip Request (2026-07-28). Defaults to one made
+   * from the call order; give a stable key when the order of calls can vary between rounds.
+   */
+  key?: string;
 }
 
 /** The handler context: one per inbound request. */
@@ -117,33 +123,38 @@ export class RequestContext {
   /** Sends a log message if the session's level lets it through. */
   async log(level: LoggingLevel, data: unknown, logger?: string): Promise<void> {
     if (this.signal.aborted) return;
-    const threshold = this.#host.logLevel;
-    if (threshold !== undefined && LOGGING_LEVELS.indexOf(level) < LOGGING_LEVELS.indexOf(threshold)) return;
+    if (!this.#host.shouldLog(level)) return;
     const params: Record<string, unknown> = { level, data };
     if (logger !== undefined) params.logger = logger;
     await this.#host.notify('notifications/message', params, this.requestId);
   }
 
-  #require(capability: string, what: string): void {
-    if (!hasCapability(this.session.clientCapabilities, capability))
-      throw new MissingCapabilityError(
+  /**
+   * Fails unless the client declared a capability: a local MissingCapabilityError on a legacy
+   * session, a -32021 error answer on a modern request.
+   */
+  requireCapability(capability: string, what = `'${capability}'`): void {
+    if (!hasCapability(this.session.clientCapabilities, capability)) {
+      throw this.#host.missingCapability(
         capability,
         `The client did not declare the '${capability}' capability, so ${what} cannot be used; check ctx.session.clientCapabilities first.`,
       );
+    }
   }
 
-  #options(options?: ClientRequestOptions): RequestOptions {
+  #options(options?: ClientRequestOptions): RequestOptions & { inputKey?: string } {
     return {
       signal: options?.signal ?? this.signal,
       timeout: options?.timeout,
       relatedRequestId: this.requestId,
+      inputKey: options?.key,
     };
   }
 
   /** Asks the client's model for a completion (`sampling/createMessage`). */
   sample(params: CreateMessageParams, options?: ClientRequestOptions): Promise<CreateMessageResult> {
-    this.#require('sampling', 'sampling');
-    if (params.tools !== undefined) this.#require('sampling.tools', 'tools in sampling');
+    this.requireCapability('sampling', 'sampling');
+    if (params.tools !== undefined) this.requireCapability('sampling.tools', 'tools in sampling');
     return this.#host.request<CreateMessageResult>(
       'sampling/createMessage',
       params as unknown as Record<string, unknown>,
@@ -154,22 +165,25 @@ export class RequestContext {
   /** Asks the user for input through the client (`elicitation/create`), in form or URL mode. */
   elicit(params: ElicitParams, options?: ClientRequestOptions): Promise<ElicitResult> {
     if (!FEATURES[this.session.revision].elicitation) {
-      throw new MissingCapabilityError(
+      throw this.#host.missingCapability(
         'elicitation',
         `Revision ${this.session.revision} has no elicitation; the client must negotiate 2025-06-18 or later.`,
       );
     }
-    this.#require('elicitation', 'elicitation');
+    this.requireCapability('elicitation', 'elicitation');
     const caps = this.session.clientCapabilities.elicitation as Record<string, unknown>;
     if (params.mode === 'url') {
-      if (!FEATURES[this.session.revision].elicitationUrl || !caps.url) {
-        throw new MissingCapabilityError(
+      if (
+        !(FEATURES[this.session.revision].elicitationUrl || FEATURES[this.session.revision].stateless) ||
+        !caps.url
+      ) {
+        throw this.#host.missingCapability(
           'elicitation.url',
           'The client did not declare URL-mode elicitation (elicitation.url); use form mode or check ctx.session.clientCapabilities.',
         );
       }
     } else if (caps.url && !caps.form) {
-      throw new MissingCapabilityError(
+      throw this.#host.missingCapability(
         'elicitation.form',
         'The client declared only URL-mode elicitation; form mode cannot be used.',
       );
@@ -183,7 +197,7 @@ export class RequestContext {
 
   /** Asks the client for its roots (`roots/list`). */
   listRoots(options?: ClientRequestOptions): Promise<ListRootsResult> {
-    this.#require('roots', 'roots');
+    this.requireCapability('roots', 'roots');
     return this.#host.request<ListRootsResult>('roots/list', {}, this.#options(options));
   }
 }

@@ -3,9 +3,12 @@
  * any transports. Registries are built once and shared; each session is a small record.
  */
 import {
+  CACHEABLE_METHODS,
+  type CacheScope,
   type CompleteParams,
   ErrorCode,
   FEATURES,
+  hasEnvelope,
   type Icon,
   type InitializeResult,
   type JsonRpcNotification,
@@ -14,14 +17,24 @@ import {
   LOGGING_LEVELS,
   type LoggingLevel,
   McpError,
+  MetaKey,
+  MODERN_REVISION,
   type Params,
   type Resource,
   type ServerCapabilities,
 } from '../protocol/index.ts';
-import type { Middleware, Transport } from '../rpc/index.ts';
+import type { InboundContext, Middleware, Transport } from '../rpc/index.ts';
 import { Emitter } from '../rpc/index.ts';
 import type { SchemaInput } from '../schema/index.ts';
-import type { RequestContext } from './context.ts';
+import { RequestContext } from './context.ts';
+import { type Listener, listen, notifyListeners } from './listen.ts';
+import {
+  checkModernRequest,
+  gatherAnswers,
+  inputRequiredResult,
+  ModernScope,
+  readEnvelope,
+} from './modern.ts';
 import { paginate } from './pagination.ts';
 import {
   buildPrompt,
@@ -31,6 +44,7 @@ import {
   type PromptHandler,
 } from './prompts.ts';
 import { Registry } from './registry.ts';
+import { RequestStateCodec } from './request-state.ts';
 import {
   buildResource,
   buildTemplate,
@@ -77,6 +91,15 @@ export interface McpServerOptions {
   requestTimeout?: number;
   /** Where errors with no caller go (default: console.error). */
   onError?: (error: Error) => void;
+  /**
+   * The secret that signs `requestState` of Multi Round-Trip Requests (2026-07-28). Every node
+   * behind one load balancer needs the same one; a random secret is made when absent.
+   */
+  requestStateSecret?: string | Uint8Array;
+  /** Caching hints on cacheable results of 2026-07-28 (default: ttlMs 0, lists public, reads private). */
+  cache?: { ttlMs?: number; listScope?: CacheScope; readScope?: CacheScope };
+  /** Whether to serve the stateless revision 2026-07-28 alongside the legacy ones (default true). */
+  modern?: boolean;
 }
 
 /** Events a server emits. */
@@ -114,10 +137,16 @@ export class McpServer {
   readonly #host: SessionServer;
   readonly #pageSize: number;
   readonly #disabled = new Set<object>();
+  readonly #listeners = new Set<Listener>();
+  readonly #codec: RequestStateCodec;
+  readonly #versions: string[];
 
   constructor(options: McpServerOptions) {
     this.#options = options;
     this.#pageSize = options.pageSize ?? 100;
+    this.#codec = new RequestStateCodec(options.requestStateSecret);
+    const legacy = [...(options.revisions ?? LEGACY_REVISIONS)].reverse();
+    this.#versions = options.modern === false ? legacy : [MODERN_REVISION, ...legacy];
     this.#tools = new Registry(() => this.#listChanged('notifications/tools/list_changed'));
     this.#resources = new Registry(() => this.#listChanged('notifications/resources/list_changed'));
     this.#templates = new Registry(() => this.#listChanged('notifications/resources/list_changed'));
@@ -130,6 +159,12 @@ export class McpServer {
       peerOptions: options.middleware,
       initializeResult: (revision) => this.#initializeResult(revision),
       dispatch: (method, params, ctx, session) => this.#dispatch(method, params, ctx, session),
+      isModern: (method, params, inbound) =>
+        options.modern !== false &&
+        (method === 'server/discover' ||
+          inbound.info?.protocolVersion === MODERN_REVISION ||
+          hasEnvelope(params as Record<string, unknown> | undefined)),
+      serveModern: (method, params, inbound, session) => this.#serveModern(method, params, inbound, session),
       sessionOpened: (session) => {
         this.#sessions.add(session);
         this.#events.emit('session', session);
@@ -227,8 +262,9 @@ export class McpServer {
     await Promise.all(sends);
   }
 
-  /** Closes every session. */
+  /** Ends every subscription stream gracefully, then closes every session. */
   async close(): Promise<void> {
+    for (const l of [...this.#listeners]) l.end();
     await Promise.all([...this.#sessions].map((s) => s.close().catch(() => {})));
   }
 
@@ -263,11 +299,12 @@ export class McpServer {
 
   /** Coalesces list_changed notifications made in the same tick into one per kind. */
   #listChanged(method: string): void {
-    if (this.#sessions.size === 0 || this.#pending.has(method)) return;
+    if ((this.#sessions.size === 0 && this.#listeners.size === 0) || this.#pending.has(method)) return;
     this.#pending.add(method);
     queueMicrotask(() => {
       this.#pending.delete(method);
       for (const s of this.#sessions) s.notify(method, undefined).catch(() => {});
+      notifyListeners(this.#listeners, method, {});
     });
   }
 
@@ -311,7 +348,7 @@ export class McpServer {
     method: string,
     params: Params | undefined,
     ctx: RequestContext,
-    session: ServerSession,
+    session: ServerSession | undefined,
   ): Promise<Result> {
     const p = params ?? {};
     switch (method) {
@@ -319,7 +356,7 @@ export class McpServer {
         this.#requireCapability(this.#tools.size > 0, method);
         return Promise.resolve(this.#list(this.#tools, 'tools', p.cursor, (e) => e.listed));
       case 'tools/call':
-        return this.#callTool(p, ctx, session);
+        return this.#callTool(p, ctx);
       case 'resources/list':
         this.#requireCapability(this.#resources.size + this.#templates.size > 0, method);
         return this.#listResources(p.cursor, ctx);
@@ -327,14 +364,14 @@ export class McpServer {
         this.#requireCapability(this.#resources.size + this.#templates.size > 0, method);
         return Promise.resolve(this.#list(this.#templates, 'resourceTemplates', p.cursor, (e) => e.listed));
       case 'resources/read':
-        return this.#readResource(p, ctx, session);
+        return this.#readResource(p, ctx);
       case 'resources/subscribe':
       case 'resources/unsubscribe':
         this.#requireCapability(this.#resources.size + this.#templates.size > 0, method);
         if (typeof p.uri !== 'string')
           throw new McpError(ErrorCode.InvalidParams, `${method} needs 'uri' (a string).`);
-        if (method === 'resources/subscribe') session.subscriptions.add(p.uri);
-        else session.subscriptions.delete(p.uri);
+        if (method === 'resources/subscribe') session?.subscriptions.add(p.uri);
+        else session?.subscriptions.delete(p.uri);
         return Promise.resolve({});
       case 'prompts/list':
         this.#requireCapability(this.#prompts.size > 0, method);
@@ -356,12 +393,62 @@ export class McpServer {
             `Unknown logging level; use one of: ${LOGGING_LEVELS.join(', ')}.`,
           );
         }
-        session.logLevel = p.level as LoggingLevel;
+        if (session) session.logLevel = p.level as LoggingLevel;
         return Promise.resolve({});
       }
       default:
         throw new McpError(ErrorCode.MethodNotFound, `Method not found: '${method}'.`);
     }
+  }
+
+  async #serveModern(
+    method: string,
+    params: Params | undefined,
+    inbound: InboundContext,
+    session: ServerSession,
+  ): Promise<Result> {
+    const envelope = readEnvelope(params);
+    checkModernRequest(method, envelope, this.#versions);
+    const { answers, digest, retry } = await gatherAnswers(method, params, inbound.info, this.#codec);
+    const wire = {
+      notify: (m: string, p: Result, related: string | number) =>
+        session.peer.notify(m, p, { relatedRequestId: related }),
+    };
+    const scope = new ModernScope(envelope, wire, answers);
+    const ctx = new RequestContext(scope, inbound.id, inbound.signal, params?._meta, inbound.info);
+    let result: Result | undefined;
+    try {
+      if (method === 'server/discover') result = this.#discover();
+      else if (method === 'subscriptions/listen') {
+        return await listen(params?.notifications, ctx, this.capabilities, this.#listeners, wire);
+      } else result = await this.#dispatch(method, params, ctx, undefined);
+    } catch (error) {
+      if (!scope.suspended) throw error;
+    }
+    if (scope.suspended)
+      return inputRequiredResult(scope, method, digest as string, inbound.info, this.#codec);
+    return this.#modernResult(method, result as Result, retry);
+  }
+
+  #discover(): Result {
+    const o = this.#options;
+    const result: Result = { supportedVersions: this.#versions, capabilities: this.capabilities };
+    if (o.instructions !== undefined) result.instructions = o.instructions;
+    return result;
+  }
+
+  #modernResult(method: string, result: Result, retry: boolean): Result {
+    const out: Result = { resultType: 'complete', ...result };
+    if (CACHEABLE_METHODS.has(method) && !retry) {
+      const c = this.#options.cache;
+      out.ttlMs = c?.ttlMs ?? 0;
+      out.cacheScope = method === 'resources/read' ? (c?.readScope ?? 'private') : (c?.listScope ?? 'public');
+    }
+    out._meta = {
+      ...(result._meta as Result | undefined),
+      [MetaKey.serverInfo]: { name: this.#options.name, version: this.#options.version },
+    };
+    return out;
   }
 
   #list<E extends object>(
@@ -391,16 +478,16 @@ export class McpServer {
     return nextCursor === undefined ? { resources: page } : { resources: page, nextCursor };
   }
 
-  #callTool(p: Params, ctx: RequestContext, session: ServerSession): Promise<Result> {
+  #callTool(p: Params, ctx: RequestContext): Promise<Result> {
     this.#requireCapability(this.#tools.size > 0, 'tools/call');
     if (typeof p.name !== 'string')
       throw new McpError(ErrorCode.InvalidParams, "tools/call needs 'name' (a string).");
     const entry = this.#lookup(this.#tools, p.name);
     if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown tool '${p.name}'.`);
-    return callTool(entry, p.arguments, ctx, session.revision) as Promise<Result>;
+    return callTool(entry, p.arguments, ctx, ctx.session.revision) as Promise<Result>;
   }
 
-  async #readResource(p: Params, ctx: RequestContext, session: ServerSession): Promise<Result> {
+  async #readResource(p: Params, ctx: RequestContext): Promise<Result> {
     this.#requireCapability(this.#resources.size + this.#templates.size > 0, 'resources/read');
     const uri = p.uri;
     if (typeof uri !== 'string')
@@ -411,7 +498,7 @@ export class McpServer {
       const vars = t.template.match(uri);
       if (vars) return normalizeRead(uri, t.listed.mimeType, await t.read(uri, vars, ctx));
     }
-    throw resourceNotFound(uri, session.revision);
+    throw resourceNotFound(uri, ctx.session.revision);
   }
 
   async #complete(p: CompleteParams): Promise<Result> {

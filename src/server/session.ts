@@ -13,8 +13,10 @@ import {
   isLegacyRevision,
   type JsonRpcNotification,
   type LegacyRevision,
+  LOGGING_LEVELS,
   type LoggingLevel,
   McpError,
+  MissingCapabilityError,
   negotiateVersion,
   type Params,
   type RequestId,
@@ -36,6 +38,15 @@ export interface SessionServer {
     method: string,
     params: Params | undefined,
     ctx: RequestContext,
+    session: ServerSession | undefined,
+  ): Promise<Result>;
+  /** Whether a request belongs to the stateless revision (served per request, without a session). */
+  isModern(method: string, params: Params | undefined, inbound: InboundContext): boolean;
+  /** Serves a stateless request. */
+  serveModern(
+    method: string,
+    params: Params | undefined,
+    inbound: InboundContext,
     session: ServerSession,
   ): Promise<Result>;
   peerOptions: ConstructorParameters<typeof JsonRpcPeer>[0]['middleware'];
@@ -53,7 +64,7 @@ export class ServerSession implements SessionInfo, ContextHost {
   #clientInfo: Implementation | undefined;
   #clientCapabilities: ClientCapabilities = {};
   #initialized = false;
-  /** The level set by `logging/setLevel`. */
+  /** The level set by `logging/setLevel` (every level until then). */
   logLevel: LoggingLevel | undefined;
   /** URIs this session subscribed to. */
   readonly subscriptions = new Set<string>();
@@ -104,12 +115,26 @@ export class ServerSession implements SessionInfo, ContextHost {
     return this.#clientCapabilities;
   }
 
+  /** Whether a log message at this level passes the level the client set. */
+  shouldLog(level: LoggingLevel): boolean {
+    return (
+      this.logLevel === undefined || LOGGING_LEVELS.indexOf(level) >= LOGGING_LEVELS.indexOf(this.logLevel)
+    );
+  }
+
+  /** A missing client capability on a legacy session is a local error in the handler. */
+  missingCapability(capability: string, message: string): Error {
+    return new MissingCapabilityError(capability, message);
+  }
+
   /** Closes the session's transport. */
   close(): Promise<void> {
     return this.peer.close();
   }
 
   async #onRequest(method: string, params: Params | undefined, inbound: InboundContext): Promise<Result> {
+    if (this.#server.isModern(method, params, inbound))
+      return this.#server.serveModern(method, params, inbound, this);
     if (method === 'initialize') return this.#initialize(params);
     if (method === 'ping') return {};
     if (this.#revision === undefined) {

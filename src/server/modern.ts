@@ -1,0 +1,234 @@
+/**
+ * Serving a request of the stateless revision (2026-07-28): the per-request `_meta` envelope, the
+ * errors in the spec's order, Multi Round-Trip Requests behind the same `ctx.elicit()` /
+ * `ctx.sample()` / `ctx.listRoots()` a legacy handler uses, and the result fields of the revision.
+ */
+import {
+  type ClientCapabilities,
+  ErrorCode,
+  type Implementation,
+  type InputRequest,
+  type InputRequiredResult,
+  LOGGING_LEVELS,
+  type LoggingLevel,
+  McpError,
+  MetaKey,
+  MODERN_METHODS,
+  MODERN_REVISION,
+  MRTR_METHODS,
+  type Params,
+  REMOVED_IN_MODERN,
+  type RequestEnvelope,
+  type RequestId,
+} from '../protocol/index.ts';
+import type { MessageInfo, RequestOptions } from '../rpc/index.ts';
+import type { ContextHost, SessionInfo } from './context.ts';
+import { paramsDigest, type RequestStateCodec } from './request-state.ts';
+
+type Result = Record<string, unknown>;
+
+/** Reads and checks the envelope: -32602 when a required field is missing or malformed. */
+export function readEnvelope(params: Params | undefined): RequestEnvelope {
+  const meta = params?._meta as Record<string, unknown> | undefined;
+  if (meta === undefined || typeof meta !== 'object' || meta === null) {
+    throw new McpError(
+      ErrorCode.InvalidParams,
+      `Missing _meta: a ${MODERN_REVISION} request carries ${MetaKey.protocolVersion} and ${MetaKey.clientCapabilities} in params._meta.`,
+    );
+  }
+  const protocolVersion = meta[MetaKey.protocolVersion];
+  if (typeof protocolVersion !== 'string') {
+    throw new McpError(
+      ErrorCode.InvalidParams,
+      `Missing ${MetaKey.protocolVersion} (a string) in params._meta.`,
+    );
+  }
+  const caps = meta[MetaKey.clientCapabilities];
+  if (typeof caps !== 'object' || caps === null || Array.isArray(caps)) {
+    throw new McpError(
+      ErrorCode.InvalidParams,
+      `Missing ${MetaKey.clientCapabilities} (an object, {} when the client has none) in params._meta.`,
+    );
+  }
+  const info = meta[MetaKey.clientInfo];
+  const level = meta[MetaKey.logLevel];
+  if (level !== undefined && !LOGGING_LEVELS.includes(level as LoggingLevel)) {
+    throw new McpError(
+      ErrorCode.InvalidParams,
+      `${MetaKey.logLevel} must be one of: ${LOGGING_LEVELS.join(', ')}.`,
+    );
+  }
+  return {
+    protocolVersion,
+    clientCapabilities: caps as ClientCapabilities,
+    clientInfo: typeof info === 'object' && info !== null ? (info as Implementation) : undefined,
+    logLevel: level as LoggingLevel | undefined,
+  };
+}
+
+/** Checks the version and method of a modern request (after the envelope). */
+export function checkModernRequest(
+  method: string,
+  envelope: RequestEnvelope,
+  supported: readonly string[],
+): void {
+  if (envelope.protocolVersion !== MODERN_REVISION) {
+    throw new McpError(
+      ErrorCode.UnsupportedProtocolVersion,
+      `Unsupported protocol version '${envelope.protocolVersion}'; this server supports ${supported.join(', ')}.`,
+      { supported: [...supported], requested: envelope.protocolVersion },
+    );
+  }
+  if (REMOVED_IN_MODERN.has(method) || !MODERN_METHODS.has(method)) {
+    throw new McpError(
+      ErrorCode.MethodNotFound,
+      REMOVED_IN_MODERN.has(method)
+        ? `Method not found: '${method}' does not exist in revision ${MODERN_REVISION}.`
+        : `Method not found: '${method}'.`,
+    );
+  }
+}
+
+/** Raised inside a handler when it asked the client for input it does not have yet. */
+export class InputRequired extends Error {
+  constructor() {
+    super('The request needs input from the client; it is answered with an input_required result.');
+    this.name = 'InputRequired';
+  }
+}
+
+/** Whether a client's answer has the shape of the result of `method`. */
+function validAnswer(method: string, answer: unknown): boolean {
+  if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) return false;
+  const a = answer as Record<string, unknown>;
+  switch (method) {
+    case 'elicitation/create':
+      return (
+        (a.action === 'accept' || a.action === 'decline' || a.action === 'cancel') &&
+        (a.content === undefined ||
+          (typeof a.content === 'object' && a.content !== null && !Array.isArray(a.content)))
+      );
+    case 'sampling/createMessage':
+      return (
+        (a.role === 'assistant' || a.role === 'user') &&
+        typeof a.model === 'string' &&
+        a.content !== undefined
+      );
+    case 'roots/list':
+      return Array.isArray(a.roots);
+    default:
+      return false;
+  }
+}
+
+/** How a modern request reaches the wire (notifications on its own stream). */
+export interface ModernWire {
+  notify(method: string, params: Result, relatedRequestId: RequestId): Promise<void>;
+}
+
+/** The handler context host for one modern request. */
+export class ModernScope implements ContextHost {
+  readonly session: SessionInfo;
+  readonly #envelope: RequestEnvelope;
+  readonly #wire: ModernWire;
+  readonly #answers: Record<string, unknown>;
+  /** Answers the handler used, carried into the next round's state. */
+  readonly used: Record<string, unknown> = {};
+  /** Input requests the handler made that have no answer yet. */
+  readonly asked: Record<string, InputRequest> = {};
+  #counter = 0;
+
+  constructor(envelope: RequestEnvelope, wire: ModernWire, answers: Record<string, unknown>) {
+    this.#envelope = envelope;
+    this.#wire = wire;
+    this.#answers = answers;
+    this.session = {
+      id: undefined,
+      revision: MODERN_REVISION,
+      clientInfo: envelope.clientInfo,
+      clientCapabilities: envelope.clientCapabilities,
+    };
+  }
+
+  /** Whether the handler is waiting for input. */
+  get suspended(): boolean {
+    for (const _ in this.asked) return true;
+    return false;
+  }
+
+  shouldLog(level: LoggingLevel): boolean {
+    const threshold = this.#envelope.logLevel;
+    return threshold !== undefined && LOGGING_LEVELS.indexOf(level) >= LOGGING_LEVELS.indexOf(threshold);
+  }
+
+  missingCapability(capability: string, message: string): Error {
+    const top = capability.split('.')[0];
+    return new McpError(ErrorCode.MissingRequiredClientCapability, message, {
+      requiredCapabilities: { [top]: {} },
+    });
+  }
+
+  request<R extends Result>(
+    method: string,
+    params: Result,
+    options: RequestOptions & { inputKey?: string },
+  ): Promise<R> {
+    const key = options.inputKey ?? `${method.split('/')[0]}-${++this.#counter}`;
+    const answer = this.#answers[key];
+    if (validAnswer(method, answer)) {
+      this.used[key] = answer;
+      return Promise.resolve(answer as R);
+    }
+    this.asked[key] = { method: method as InputRequest['method'], params };
+    return Promise.reject(new InputRequired());
+  }
+
+  notify(method: string, params: Result, relatedRequestId: RequestId): Promise<void> {
+    return this.#wire.notify(method, params, relatedRequestId);
+  }
+}
+
+/** The principal a request state is bound to. */
+export function principalOf(info: MessageInfo | undefined): string {
+  const auth = info?.auth;
+  return auth ? `${auth.clientId ?? ''}:${auth.subject ?? ''}` : '';
+}
+
+/** Gathers the answers of earlier rounds (from a verified state) and of this one. */
+export async function gatherAnswers(
+  method: string,
+  params: Params | undefined,
+  info: MessageInfo | undefined,
+  codec: RequestStateCodec,
+): Promise<{ answers: Record<string, unknown>; digest: string | undefined; retry: boolean }> {
+  const state = params?.requestState;
+  const responses = params?.inputResponses;
+  const retry = state !== undefined || responses !== undefined;
+  if (!MRTR_METHODS.has(method)) return { answers: {}, digest: undefined, retry };
+  const digest = await paramsDigest(params);
+  const prior =
+    state === undefined ? {} : (await codec.open(state, method, digest, principalOf(info))).answers;
+  const current =
+    typeof responses === 'object' && responses !== null && !Array.isArray(responses)
+      ? (responses as Record<string, unknown>)
+      : {};
+  return { answers: { ...prior, ...current }, digest, retry };
+}
+
+/** Builds the input_required result for a suspended handler. */
+export async function inputRequiredResult(
+  scope: ModernScope,
+  method: string,
+  digest: string,
+  info: MessageInfo | undefined,
+  codec: RequestStateCodec,
+): Promise<InputRequiredResult> {
+  const requestState = await codec.seal({
+    answers: scope.used,
+    method,
+    digest,
+    principal: principalOf(info),
+    expires: Date.now() + codec.ttlMs,
+  });
+  return { resultType: 'input_required', inputRequests: scope.asked, requestState };
+}
