@@ -54,6 +54,8 @@ export interface RequestOptions {
   progressToken?: boolean;
   /** The inbound request this one is made on behalf of (routes it on that request's stream). */
   relatedRequestId?: RequestId;
+  /** Extra transport headers for this request (HTTP: `Mcp-Param-*`). */
+  headers?: Record<string, string>;
 }
 
 /** Options of the peer. */
@@ -403,7 +405,7 @@ export class JsonRpcPeer {
       this.#pending.set(id, pending);
       if (progressToken !== undefined) this.#progress.set(progressToken, id);
       this.#arm(id, pending);
-      this.#send(message, options?.relatedRequestId).catch((error: unknown) => {
+      this.#send(message, options?.relatedRequestId, options?.headers).catch((error: unknown) => {
         if (!this.#pending.has(id)) return;
         this.#settle(id, pending);
         reject(
@@ -419,6 +421,7 @@ export class JsonRpcPeer {
 
   #arm(id: RequestId, pending: Pending): void {
     if (pending.timer !== undefined) clearTimeout(pending.timer);
+    if (!Number.isFinite(pending.timeout) && !Number.isFinite(pending.deadline)) return;
     const left = pending.deadline - Date.now();
     const total = left <= pending.timeout;
     pending.timer = setTimeout(
@@ -457,15 +460,18 @@ export class JsonRpcPeer {
     return this.#send(message, options?.relatedRequestId);
   }
 
-  #send(message: JsonRpcMessage, relatedRequestId?: RequestId): Promise<void> {
+  #send(
+    message: JsonRpcMessage,
+    relatedRequestId?: RequestId,
+    headers?: Record<string, string>,
+  ): Promise<void> {
     if (this.#closed || !this.#transport) {
       return Promise.reject(new ConnectionClosedError('The connection is closed.'));
     }
     try {
-      const r = this.#transport.send(
-        message,
-        relatedRequestId === undefined ? undefined : { relatedRequestId },
-      );
+      const options =
+        relatedRequestId === undefined && headers === undefined ? undefined : { relatedRequestId, headers };
+      const r = this.#transport.send(message, options);
       return r instanceof Promise ? r : Promise.resolve();
     } catch (error) {
       return Promise.reject(error);

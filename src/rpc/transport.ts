@@ -41,6 +41,8 @@ export interface TransportSink {
 export interface SendOptions {
   /** The inbound request this message belongs to (HTTP sends it on that request's stream). */
   relatedRequestId?: RequestId;
+  /** Extra headers for this message, where the transport has headers (HTTP `Mcp-Param-*`). */
+  headers?: Record<string, string>;
 }
 
 /** A bidirectional message channel. */
