@@ -11,7 +11,10 @@ import type { Middleware } from '../src/rpc/index.ts';
 import { McpServer } from '../src/server/index.ts';
 import { createMemoryPair } from '../src/transport/index.ts';
 
-async function pair(server: McpServer, client = new McpClient({ name: 'test', version: '1' })) {
+async function pair(
+  server: McpServer,
+  client = new McpClient({ era: 'legacy', name: 'test', version: '1' }),
+) {
   const [a, b] = createMemoryPair();
   await server.connect(b);
   await client.connect(a);
@@ -26,7 +29,7 @@ describe('client and server over the in-memory transport', () => {
   it('negotiates the requested revision and exposes server facts', async () => {
     const server = new McpServer({ name: 'srv', version: '2.0.0', instructions: 'be nice' });
     server.tool('t', { description: 'd' }, () => 'ok');
-    const client = await pair(server, new McpClient({ protocolVersion: '2025-03-26' }));
+    const client = await pair(server, new McpClient({ era: 'legacy', protocolVersion: '2025-03-26' }));
     expect(client.revision).toBe('2025-03-26');
     expect(client.serverInfo).toEqual({ name: 'srv', version: '2.0.0' });
     expect(client.instructions).toBe('be nice');
@@ -67,7 +70,7 @@ describe('client and server over the in-memory transport', () => {
       }
       return 'done';
     });
-    const client = await pair(server, new McpClient({ timeout: 100 }));
+    const client = await pair(server, new McpClient({ era: 'legacy', timeout: 100 }));
     const r = await client.callTool('slow');
     expect(r.content).toEqual([{ type: 'text', text: 'done' }]);
   });
@@ -85,7 +88,7 @@ describe('client and server over the in-memory transport', () => {
       }
       return 'never';
     });
-    const client = await pair(server, new McpClient({ timeout: 80, maxTotalTimeout: 300 }));
+    const client = await pair(server, new McpClient({ era: 'legacy', timeout: 80, maxTotalTimeout: 300 }));
     const e = await client.callTool('silent').catch((x: unknown) => x);
     expect(e).toBeInstanceOf(RequestTimeoutError);
     expect(e).not.toBeInstanceOf(McpError);
@@ -152,6 +155,7 @@ describe('client and server over the in-memory transport', () => {
     const client = await pair(
       server,
       new McpClient({
+        era: 'legacy',
         handlers: {
           sampling: (p) => ({
             role: 'assistant',
@@ -230,7 +234,7 @@ describe('client and server over the in-memory transport', () => {
       };
     const server = new McpServer({ name: 'srv', version: '1', middleware: [mw('s1'), mw('s2')] });
     server.tool('t', { description: 'd' }, () => 'ok');
-    const client = await pair(server, new McpClient({ middleware: [mw('c')] }));
+    const client = await pair(server, new McpClient({ era: 'legacy', middleware: [mw('c')] }));
     await client.listTools(); // the client learns output schemas from the listing
     order.length = 0;
     await client.callTool('t');

@@ -32,7 +32,7 @@ describe('server/tools: input schemas from any Standard Schema library', () => {
   server.tool('arktype', { description: 'd', input: type({ n: 'number' }) }, ({ n }) => `arktype ${n + 1}`);
 
   it('publishes each as JSON Schema, validates arguments, and passes typed values to the handler', async () => {
-    const { client } = await pair(server, new McpClient());
+    const { client } = await pair(server, new McpClient({ era: 'legacy' }));
     const tools = await client.listTools();
     for (const t of tools.tools) {
       expect(t.inputSchema).toMatchObject({ type: 'object', properties: { n: { type: expect.anything() } } });
@@ -66,6 +66,7 @@ describe('client/sampling: tools in sampling (2025-11-25)', () => {
     const { client } = await pair(
       server,
       new McpClient({
+        era: 'legacy',
         capabilities: { sampling: { tools: {} } },
         handlers: {
           sampling: (p) => {
@@ -91,6 +92,7 @@ describe('client/sampling: tools in sampling (2025-11-25)', () => {
     const plain = await pair(
       server,
       new McpClient({
+        era: 'legacy',
         handlers: {
           sampling: () => ({ role: 'assistant', model: 'm', content: { type: 'text', text: '' } }),
         },
@@ -123,6 +125,7 @@ describe('client/elicitation: URL mode (2025-11-25)', () => {
     const { client, session } = await pair(
       server,
       new McpClient({
+        era: 'legacy',
         capabilities: { elicitation: { form: {}, url: {} } },
         handlers: {
           elicitation: (p) => {
@@ -158,7 +161,7 @@ describe('client/elicitation: URL mode (2025-11-25)', () => {
     );
     const { client } = await pair(
       server,
-      new McpClient({ handlers: { elicitation: () => ({ action: 'accept' }) } }),
+      new McpClient({ era: 'legacy', handlers: { elicitation: () => ({ action: 'accept' }) } }),
     );
     const r = await client.callTool('open');
     expect(r.isError).toBe(true);
@@ -171,7 +174,7 @@ describe('client/roots', () => {
     const server = new McpServer({ name: 's', version: '1' });
     server.tool('t', { description: 'd' }, () => 'x');
     const changed = new Promise((r) => server.on('rootsListChanged', r));
-    const { client } = await pair(server, new McpClient({ handlers: { roots: () => [] } }));
+    const { client } = await pair(server, new McpClient({ era: 'legacy', handlers: { roots: () => [] } }));
     expect(client.capabilities.roots).toEqual({ listChanged: true });
     await client.sendRootsListChanged();
     await changed;

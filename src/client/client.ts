@@ -14,6 +14,7 @@ import {
   type Implementation,
   type InitializeResult,
   isLegacyRevision,
+  isRevision,
   type JsonRpcNotification,
   LATEST_LEGACY_REVISION,
   type LegacyRevision,
@@ -21,21 +22,28 @@ import {
   type ListResourcesResult,
   type ListResourceTemplatesResult,
   type ListToolsResult,
+  LocalError,
   type LoggingLevel,
   type LoggingMessageParams,
   McpError,
+  MetaKey,
   MissingCapabilityError,
+  MODERN_REVISION,
+  MRTR_METHODS,
   type Params,
   type ProgressParams,
   type Prompt,
   type ReadResourceResult,
   type Resource,
   type ResourceTemplate,
+  type Revision,
   type ServerCapabilities,
   serverCapabilityFor,
   type Tool,
 } from '../protocol/index.ts';
 import { Emitter, JsonRpcPeer, type Middleware, type RequestOptions, type Transport } from '../rpc/index.ts';
+import { ResultCache } from './cache.ts';
+import { type Era, eraMemory, headerParams, isModernError, paramHeaders, withEnvelope } from './era.ts';
 import { answerServerRequest, type ClientHandlers, capabilitiesFor } from './handlers.ts';
 import { OutputValidator } from './output.ts';
 
@@ -61,6 +69,20 @@ export interface McpClientOptions extends Partial<Implementation> {
   middleware?: Middleware[];
   /** Validate `structuredContent` against the tool's outputSchema (default true). */
   validateOutput?: boolean;
+  /**
+   * Which era to speak: 'modern' (2026-07-28, stateless), 'legacy' (initialize), or 'auto' (the
+   * default): probe with `server/discover`, fall back to `initialize` unless the server answers as
+   * a modern one, as the versioning page orders it.
+   */
+  era?: 'auto' | Era;
+  /** A name for the server (its URL or command line): the era found is remembered under it. */
+  eraKey?: string;
+  /** How long the `server/discover` probe may take before the server is taken as legacy, ms (default 5,000). */
+  probeTimeout?: number;
+  /** Cache results that carry `ttlMs` (2026-07-28), until they go stale or a list changes (default true). */
+  cache?: boolean;
+  /** Most rounds of a Multi Round-Trip Request before giving up (default 16). */
+  maxRounds?: number;
 }
 
 /** Options of one call. */
@@ -96,6 +118,11 @@ export class McpClient {
   readonly #output = new OutputValidator();
   #peer: JsonRpcPeer | undefined;
   #init: InitializeResult | undefined;
+  #era: Era | undefined;
+  #discover: Record<string, unknown> | undefined;
+  #logLevel: LoggingLevel | undefined;
+  readonly #cache = new ResultCache();
+  readonly #toolHeaders = new Map<string, Array<[string, string]> | undefined>();
 
   constructor(options: McpClientOptions = {}) {
     this.#options = options;
@@ -118,24 +145,80 @@ export class McpClient {
     });
     this.#peer = peer;
     this.#init = undefined;
+    this.#discover = undefined;
+    this.#era = undefined;
     await peer.connect(transport);
     const o = this.#options;
-    const clientInfo: Implementation = { name: o.name ?? 'mcpkit-client', version: o.version ?? '0.0.0' };
-    if (o.title !== undefined) clientInfo.title = o.title;
-    const requested = o.protocolVersion ?? LATEST_LEGACY_REVISION;
-    let result: InitializeResult;
+    const key = o.eraKey;
+    let era: Era | undefined =
+      o.era === 'modern' || o.era === 'legacy'
+        ? o.era
+        : o.protocolVersion !== undefined
+          ? 'legacy'
+          : key !== undefined
+            ? eraMemory.get(key)
+            : undefined;
     try {
-      result = await peer.request<InitializeResult>(
-        'initialize',
-        { protocolVersion: requested, capabilities: this.#capabilities, clientInfo },
-        { signal: options?.signal },
-      );
+      if (era !== 'legacy') {
+        const found = await this.#probe(peer, era === 'modern', options?.signal);
+        if (found) era = 'modern';
+        else if (era === 'modern')
+          throw new LocalError('The server did not answer server/discover as a 2026-07-28 server.');
+        else era = 'legacy';
+      }
+      if (era === 'legacy') await this.#initialize(peer, options?.signal);
     } catch (error) {
       await peer.close().catch(() => {});
       throw error;
     }
+    this.#era = era;
+    if (key !== undefined) eraMemory.set(key, era);
+    if (this.#discover) return this.#discoverAsInitialize(this.#discover);
+    return this.#initialized();
+  }
+
+  /** Sends the modern probe; true when the server answered as a 2026-07-28 server. */
+  async #probe(peer: JsonRpcPeer, insist: boolean, signal?: AbortSignal): Promise<boolean> {
+    const timeout = insist ? undefined : (this.#options.probeTimeout ?? 5000);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        this.#discover = await peer.request(
+          'server/discover',
+          withEnvelope(undefined, this.#capabilities, this.#clientInfo(), undefined),
+          { signal, timeout },
+        );
+        if (
+          !Array.isArray(this.#discover.supportedVersions) ||
+          typeof this.#discover.capabilities !== 'object'
+        ) {
+          this.#discover = undefined;
+          return false;
+        }
+        return true;
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        if (!isModernError(error)) {
+          if (insist) throw error;
+          return false;
+        }
+        const supported = ((error as McpError).data as { supported?: unknown } | undefined)?.supported;
+        const list = Array.isArray(supported) ? supported : [];
+        if (list.includes(MODERN_REVISION)) continue; // transient disagreement: try once more
+        if (!insist && list.some((v) => isLegacyRevision(v))) return false;
+        throw error;
+      }
+    }
+    return false;
+  }
+
+  async #initialize(peer: JsonRpcPeer, signal?: AbortSignal): Promise<void> {
+    const requested = this.#options.protocolVersion ?? LATEST_LEGACY_REVISION;
+    const result = await peer.request<InitializeResult>(
+      'initialize',
+      { protocolVersion: requested, capabilities: this.#capabilities, clientInfo: this.#clientInfo() },
+      { signal },
+    );
     if (!isLegacyRevision(result.protocolVersion)) {
-      await peer.close().catch(() => {});
       throw new McpError(
         ErrorCode.InvalidRequest,
         `The server answered with protocol revision '${String(result.protocolVersion)}', which this client does not support.`,
@@ -143,6 +226,27 @@ export class McpClient {
     }
     this.#init = result;
     await peer.notify('notifications/initialized');
+  }
+
+  #clientInfo(): Implementation {
+    const o = this.#options;
+    const info: Implementation = { name: o.name ?? 'mcpkit-client', version: o.version ?? '0.0.0' };
+    if (o.title !== undefined) info.title = o.title;
+    return info;
+  }
+
+  #discoverAsInitialize(d: Record<string, unknown>): InitializeResult {
+    const meta = d._meta as Record<string, unknown> | undefined;
+    const info = (meta?.[MetaKey.serverInfo] as Implementation | undefined) ?? {
+      name: 'unknown',
+      version: '',
+    };
+    const result: InitializeResult = {
+      protocolVersion: MODERN_REVISION,
+      capabilities: d.capabilities as ServerCapabilities,
+      serverInfo: info,
+    };
+    if (typeof d.instructions === 'string') result.instructions = d.instructions;
     return result;
   }
 
@@ -156,9 +260,16 @@ export class McpClient {
     return this.#events.on(event, listener);
   }
 
-  /** The negotiated revision. */
-  get revision(): LegacyRevision {
-    return this.#initialized().protocolVersion as LegacyRevision;
+  /** The negotiated revision (2026-07-28 in the modern era). */
+  get revision(): Revision {
+    const v = this.#initialized().protocolVersion;
+    return isRevision(v) ? v : LATEST_LEGACY_REVISION;
+  }
+
+  /** The era spoken with the server. */
+  get era(): Era {
+    this.#initialized();
+    return this.#era as Era;
   }
 
   /** What the server said about itself. */
@@ -182,6 +293,7 @@ export class McpClient {
   }
 
   #initialized(): InitializeResult {
+    if (this.#discover) return this.#discoverAsInitialize(this.#discover);
     if (!this.#init) throw new ConnectionClosedError('The client is not connected; call connect() first.');
     return this.#init;
   }
@@ -189,11 +301,12 @@ export class McpClient {
   /** Sends any request. The server's capability for it is checked first. */
   request<R extends Result = Result>(method: string, params?: Params, options?: CallOptions): Promise<R> {
     const peer = this.#peer;
-    if (!peer || !this.#init) {
+    if (!peer || (!this.#init && !this.#discover)) {
       return Promise.reject(new ConnectionClosedError('The client is not connected; call connect() first.'));
     }
+    const caps = this.#initialized().capabilities;
     const needed = serverCapabilityFor(method);
-    if (needed !== null && !hasCapability(this.#init.capabilities, needed)) {
+    if (needed !== null && !hasCapability(caps, needed)) {
       return Promise.reject(
         new MissingCapabilityError(
           needed,
@@ -201,12 +314,106 @@ export class McpClient {
         ),
       );
     }
+    if (this.#era === 'modern') return this.#modernRequest(peer, method, params, options) as Promise<R>;
     return peer.request<R>(method, params, { progressToken: true, ...options });
+  }
+
+  async #modernRequest(
+    peer: JsonRpcPeer,
+    method: string,
+    params: Params | undefined,
+    options: CallOptions & { headers?: Record<string, string> } = {},
+  ): Promise<Result> {
+    const useCache = this.#options.cache !== false;
+    const cached = useCache ? this.#cache.get(method, params) : undefined;
+    if (cached) return cached;
+    let sent = withEnvelope(params, this.#capabilities, this.#clientInfo(), this.#logLevel);
+    const rounds = this.#options.maxRounds ?? 16;
+    let retriedVersion = false;
+    for (let round = 0; round <= rounds; round++) {
+      let result: Result;
+      try {
+        result = await peer.request(method, sent, { progressToken: true, ...options });
+      } catch (error) {
+        const data =
+          error instanceof McpError ? (error.data as { supported?: unknown } | undefined) : undefined;
+        if (
+          !retriedVersion &&
+          error instanceof McpError &&
+          error.code === ErrorCode.UnsupportedProtocolVersion &&
+          Array.isArray(data?.supported) &&
+          data.supported.includes(MODERN_REVISION)
+        ) {
+          retriedVersion = true;
+          round--;
+          continue;
+        }
+        throw error;
+      }
+      const type = result.resultType;
+      if (type === undefined || type === 'complete') {
+        if (useCache) this.#cache.put(method, params, result);
+        return result;
+      }
+      if (type !== 'input_required' || !MRTR_METHODS.has(method)) {
+        throw new McpError(
+          ErrorCode.InternalError,
+          `The server answered '${method}' with resultType '${String(type)}', which this client does not understand.`,
+        );
+      }
+      const requests = (result.inputRequests ?? {}) as Record<string, { method: string; params?: Params }>;
+      const responses: Record<string, unknown> = {};
+      const signal = options.signal ?? new AbortController().signal;
+      for (const [key, req] of Object.entries(requests)) {
+        responses[key] = await answerServerRequest(
+          req.method,
+          req.params,
+          this.#options.handlers ?? {},
+          this.#capabilities,
+          { signal },
+        );
+      }
+      const { inputResponses: _i, requestState: _s, ...base } = sent;
+      sent = { ...base, inputResponses: responses };
+      if (typeof result.requestState === 'string') sent.requestState = result.requestState;
+    }
+    throw new LocalError(`'${method}' still needed input after ${rounds} rounds; giving up.`);
+  }
+
+  /**
+   * Opens a `subscriptions/listen` stream (2026-07-28). Notifications arrive as the usual events;
+   * the promise settles when the server ends the stream, and aborting the signal cancels it.
+   */
+  async listen(
+    notifications: {
+      toolsListChanged?: boolean;
+      promptsListChanged?: boolean;
+      resourcesListChanged?: boolean;
+      resourceSubscriptions?: string[];
+    },
+    options?: { signal?: AbortSignal },
+  ): Promise<void> {
+    const peer = this.#peer;
+    if (this.#era !== 'modern' || !peer) {
+      throw new LocalError(
+        'listen() needs a 2026-07-28 (modern) server; on a legacy session use the events.',
+      );
+    }
+    await peer.request(
+      'subscriptions/listen',
+      withEnvelope({ notifications }, this.#capabilities, this.#clientInfo(), undefined),
+      {
+        signal: options?.signal,
+        timeout: Number.POSITIVE_INFINITY,
+        maxTotalTimeout: Number.POSITIVE_INFINITY,
+      },
+    );
   }
 
   /** Checks that the server answers. */
   async ping(options?: CallOptions): Promise<void> {
-    await this.request('ping', undefined, options);
+    if (this.#era === 'modern') await this.request('server/discover', undefined, options);
+    else await this.request('ping', undefined, options);
   }
 
   /** One page of tools. */
@@ -216,7 +423,16 @@ export class McpClient {
       cursor === undefined ? undefined : { cursor },
       options,
     );
-    for (const tool of result.tools) this.#output.remember(tool);
+    let invalid = false;
+    for (const tool of result.tools) {
+      this.#output.remember(tool);
+      const header = headerParams(tool);
+      this.#toolHeaders.set(tool.name, header);
+      if (header === undefined) invalid = true;
+    }
+    if (invalid && this.#era === 'modern') {
+      return { ...result, tools: result.tools.filter((t) => this.#toolHeaders.get(t.name) !== undefined) };
+    }
     return result;
   }
 
@@ -237,17 +453,36 @@ export class McpClient {
     options?: CallOptions,
   ): Promise<CallToolResult> {
     const params: Params = args === undefined ? { name } : { name, arguments: args };
-    const result = await this.request<CallToolResult>('tools/call', params, options);
-    if (this.#options.validateOutput !== false && !result.isError) {
-      if (!this.#output.knows(name) && this.serverCapabilities.tools) {
-        for await (const _ of this.iterateTools(options)) {
-          // remembering output schemas as a side effect
-        }
+    let headers: Record<string, string> | undefined;
+    if (this.#era === 'modern') {
+      if (!this.#toolHeaders.has(name)) await this.#learnTools(options);
+      const header = this.#toolHeaders.get(name);
+      if (this.#toolHeaders.has(name) && header === undefined) {
+        throw new LocalError(
+          `Tool '${name}' declares invalid x-mcp-header parameters, so it cannot be called safely.`,
+        );
       }
+      if (header) headers = paramHeaders(header, args);
+    }
+    const result = await this.request<CallToolResult>(
+      'tools/call',
+      params,
+      headers ? ({ ...options, headers } as CallOptions) : options,
+    );
+    if (this.#options.validateOutput !== false && !result.isError) {
+      if (!this.#output.knows(name)) await this.#learnTools(options);
       const problem = await this.#output.check(name, result);
       if (problem) throw new McpError(ErrorCode.InvalidParams, problem);
     }
     return result;
+  }
+
+  /** Walks the tool list once to learn output schemas and header parameters. */
+  async #learnTools(options?: CallOptions): Promise<void> {
+    if (!this.serverCapabilities.tools) return;
+    for await (const _ of this.iterateTools(options)) {
+      // listTools remembers what it sees
+    }
   }
 
   /** One page of resources. */
@@ -285,6 +520,11 @@ export class McpClient {
 
   /** Subscribes to updates of a resource. */
   async subscribeResource(uri: string, options?: CallOptions): Promise<void> {
+    if (this.#era === 'modern') {
+      throw new LocalError(
+        'resources/subscribe does not exist in 2026-07-28; use listen({ resourceSubscriptions }).',
+      );
+    }
     await this.request('resources/subscribe', { uri }, options);
   }
 
@@ -323,7 +563,8 @@ export class McpClient {
 
   /** Sets the level of log messages the server sends. */
   async setLoggingLevel(level: LoggingLevel, options?: CallOptions): Promise<void> {
-    await this.request('logging/setLevel', { level }, options);
+    if (this.#era === 'modern') this.#logLevel = level;
+    else await this.request('logging/setLevel', { level }, options);
   }
 
   /** Tells the server the roots changed. */
@@ -345,15 +586,20 @@ export class McpClient {
     switch (n.method) {
       case 'notifications/tools/list_changed':
         this.#output.clear();
+        this.#toolHeaders.clear();
+        this.#cache.invalidate(['tools/list']);
         this.#events.emit('toolsListChanged');
         break;
       case 'notifications/resources/list_changed':
+        this.#cache.invalidate(['resources/list', 'resources/templates/list']);
         this.#events.emit('resourcesListChanged');
         break;
       case 'notifications/prompts/list_changed':
+        this.#cache.invalidate(['prompts/list']);
         this.#events.emit('promptsListChanged');
         break;
       case 'notifications/resources/updated':
+        this.#cache.invalidate(['resources/read']);
         this.#events.emit('resourceUpdated', String(p.uri));
         break;
       case 'notifications/message':

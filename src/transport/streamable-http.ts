@@ -1,0 +1,425 @@
+/**
+ * The Streamable HTTP client transport (2025-03-26 to 2025-11-25): every message is a POST to the MCP
+ * endpoint, answered with 202, one JSON body or an SSE stream; a GET stream carries server-initiated
+ * messages; dropped streams resume with GET and `Last-Event-ID`; the session id and the negotiated
+ * protocol version travel as headers.
+ */
+import {
+  ConnectionClosedError,
+  classify,
+  isNotification,
+  isRequest,
+  isResponse,
+  type JsonRpcMessage,
+  type JsonRpcRequest,
+  type RequestId,
+} from '../protocol/index.ts';
+import type { Transport, TransportSink } from '../rpc/index.ts';
+import { hasMediaType, parseMessages } from './sse-parse.ts';
+import {
+  DEFAULT_RECONNECT_POLICY,
+  SessionExpiredError,
+  type StreamableHttpClientOptions,
+  type StreamableHttpSendOptions,
+} from './streamable-http-options.ts';
+import {
+  buildHeaders,
+  combinedSignal,
+  discardBody,
+  type FetchLike,
+  fetchWithAuthRetry,
+  globalFetch,
+  HttpStatusError,
+  localErrorResponse,
+} from './streamable-http-request.ts';
+import { type SseStream, type SseStreamHost, SseStreams } from './streamable-http-streams.ts';
+
+const ACCEPT_POST = 'application/json, text/event-stream';
+const DELETE_TIMEOUT = 5_000;
+const VISIBLE_ASCII = /^[\x21-\x7E]+$/;
+
+interface Outstanding {
+  message: JsonRpcRequest;
+  session: string | undefined;
+}
+
+/** A client transport for the Streamable HTTP transport. */
+export class StreamableHttpClientTransport implements Transport {
+  readonly #url: URL;
+  readonly #options: StreamableHttpClientOptions;
+  readonly #fetch: FetchLike;
+  readonly #closing = new AbortController();
+  #sink: TransportSink | undefined;
+  #sessionId: string | undefined;
+  #protocolVersion: string | undefined;
+  #closed = false;
+  readonly #outstanding = new Map<RequestId, Outstanding>();
+  readonly #initializeIds = new Set<RequestId>();
+  readonly #streams: SseStreams;
+  #recovery: Promise<void> | undefined;
+  readonly #recoveries = new Map<string, Promise<void>>();
+
+  constructor(url: URL | string, options: StreamableHttpClientOptions = {}) {
+    this.#url = new URL(url);
+    this.#options = options;
+    this.#fetch = options.fetch ?? globalFetch;
+    this.#sessionId = options.sessionId;
+    this.#protocolVersion = options.protocolVersion;
+    this.#streams = new SseStreams(this.#streamHost(), { ...DEFAULT_RECONNECT_POLICY, ...options.reconnect });
+  }
+
+  /** The MCP endpoint. */
+  get url(): URL {
+    return this.#url;
+  }
+
+  /** The session id the server assigned, once initialized (undefined for sessionless servers). */
+  get sessionId(): string | undefined {
+    return this.#sessionId;
+  }
+
+  /** The protocol version sent as `MCP-Protocol-Version` (the one negotiated by `initialize`). */
+  get protocolVersion(): string | undefined {
+    return this.#protocolVersion;
+  }
+
+  /** Sets the protocol version sent as `MCP-Protocol-Version` on later requests. */
+  setProtocolVersion(version: string): void {
+    this.#protocolVersion = version;
+  }
+
+  start(sink: TransportSink): void {
+    if (this.#sink) throw new Error('This transport is already started; use one transport per connection.');
+    this.#sink = sink;
+    if (this.#sessionId !== undefined) this.#openGetStream();
+  }
+
+  async send(message: JsonRpcMessage | JsonRpcMessage[], options?: StreamableHttpSendOptions): Promise<void> {
+    this.#assertOpen();
+    const list = Array.isArray(message) ? message : [message];
+    if (this.#recovery && !list.every(passesDuringRecovery)) {
+      await this.#recovery.catch(() => {});
+      this.#assertOpen();
+    }
+    await this.#post(message, list, options?.rejectHttpErrors === true);
+  }
+
+  /** Ends the session: DELETE with the session id (a 405 or 404 answer is fine). */
+  async terminateSession(): Promise<void> {
+    const session = this.#sessionId;
+    if (session === undefined) return;
+    await this.#delete(session, combinedSignal(this.#closing.signal, this.#options));
+    if (this.#sessionId === session) this.#sessionId = undefined;
+    this.#streams.stop(session);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#streams.stop();
+    this.#closing.abort(new ConnectionClosedError('The transport was closed.'));
+    const session = this.#sessionId;
+    if (session !== undefined && this.#options.terminateOnClose !== false) {
+      try {
+        await this.#delete(session, AbortSignal.timeout(DELETE_TIMEOUT));
+      } catch (error) {
+        this.#report(asError(error));
+      }
+    }
+    this.#sink?.closed();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new ConnectionClosedError('The Streamable HTTP transport is closed.');
+    if (!this.#sink) throw new Error('Start the transport (connect it to a peer) before sending.');
+  }
+
+  async #post(
+    body: JsonRpcMessage | JsonRpcMessage[],
+    list: JsonRpcMessage[],
+    reject: boolean,
+  ): Promise<void> {
+    const initializing = list.some((m) => isRequest(m) && m.method === 'initialize');
+    if (initializing) this.#startNewSession();
+    const session = this.#sessionId;
+    const version = initializing ? undefined : this.#protocolVersion;
+    const requests = list.filter(isRequest);
+    for (const r of requests) {
+      this.#outstanding.set(r.id, { message: r, session });
+      if (r.method === 'initialize') this.#initializeIds.add(r.id);
+    }
+    for (const m of list) {
+      const cancelled = isNotification(m) && m.method === 'notifications/cancelled' && m.params?.requestId;
+      if (typeof cancelled === 'string' || typeof cancelled === 'number') this.#forget(cancelled);
+    }
+    const controller = new AbortController();
+    let response: Response;
+    try {
+      response = await fetchWithAuthRetry(this.#options, async () =>
+        this.#fetch(this.#url, {
+          ...this.#options.requestInit,
+          method: 'POST',
+          headers: await this.#headers(
+            { accept: ACCEPT_POST, 'content-type': 'application/json' },
+            session,
+            version,
+          ),
+          body: JSON.stringify(body),
+          signal: AbortSignal.any([controller.signal, combinedSignal(this.#closing.signal, this.#options)]),
+        }),
+      );
+    } catch (error) {
+      for (const r of requests) this.#forget(r.id);
+      if (this.#closed) throw new ConnectionClosedError('The Streamable HTTP transport is closed.');
+      throw new Error(`POST ${this.#url.href} failed: ${asError(error).message}`, { cause: error });
+    }
+    if (response.status === 404 && session !== undefined) {
+      discardBody(response);
+      return this.#sessionGone(session, list);
+    }
+    if (!response.ok) {
+      const error = await HttpStatusError.from('POST', this.#url, response);
+      if (reject || requests.length === 0) {
+        for (const r of requests) this.#forget(r.id);
+        throw error;
+      }
+      for (const r of requests) this.#deliver(error.toResponse(r.id), undefined);
+      return;
+    }
+    if (initializing) this.#captureSession(response);
+    if (list.some((m) => isNotification(m) && m.method === 'notifications/initialized'))
+      this.#openGetStream();
+    if (requests.length === 0 || response.status === 202 || response.status === 204) {
+      discardBody(response);
+      return;
+    }
+    await this.#readAnswer(response, requests, session, controller);
+  }
+
+  async #readAnswer(
+    response: Response,
+    requests: JsonRpcRequest[],
+    session: string | undefined,
+    controller: AbortController,
+  ): Promise<void> {
+    const type = response.headers.get('content-type');
+    if (hasMediaType(type, 'text/event-stream') && response.body) {
+      this.#streams.readPost(
+        response,
+        session,
+        controller,
+        requests.map((r) => r.id),
+      );
+      return;
+    }
+    let problem: string;
+    if (hasMediaType(type, 'application/json')) {
+      try {
+        const text = await response.text();
+        if (text.trim() !== '') {
+          for (const value of parseMessages(text)) this.#deliver(value, undefined);
+          return;
+        }
+        problem = 'an empty JSON body';
+      } catch (error) {
+        if (this.#closed) return;
+        problem = `a JSON body that could not be read: ${asError(error).message}`;
+      }
+    } else {
+      discardBody(response);
+      problem = `Content-Type ${type ?? '(none)'}, neither application/json nor text/event-stream`;
+    }
+    for (const r of requests) {
+      if (this.#outstanding.has(r.id)) {
+        this.#deliver(
+          localErrorResponse(r.id, `POST ${this.#url.href} answered with ${problem}.`),
+          undefined,
+        );
+      }
+    }
+  }
+
+  /** Delivers one received message, noting answered requests and the negotiated version. */
+  #deliver(value: unknown, stream: SseStream | undefined): void {
+    const c = classify(value);
+    if (c.kind === 'response' && c.message.id !== null) {
+      const id = c.message.id;
+      stream?.pending.delete(id);
+      this.#outstanding.delete(id);
+      if (this.#initializeIds.delete(id) && 'result' in c.message) {
+        const version = c.message.result.protocolVersion;
+        if (typeof version === 'string') this.#protocolVersion = version;
+      }
+    }
+    this.#sink?.receive(value);
+  }
+
+  #forget(id: RequestId): void {
+    this.#outstanding.delete(id);
+    this.#initializeIds.delete(id);
+  }
+
+  #startNewSession(): void {
+    this.#sessionId = undefined;
+    this.#protocolVersion = undefined;
+    this.#streams.stopGet();
+  }
+
+  #captureSession(response: Response): void {
+    const id = response.headers.get('mcp-session-id');
+    if (id === null) return;
+    if (!VISIBLE_ASCII.test(id)) {
+      this.#report(
+        new Error('The server sent a session id with characters other than visible ASCII; ignored.'),
+      );
+      return;
+    }
+    this.#sessionId = id;
+  }
+
+  #headers(own: Record<string, string | undefined>, session?: string, version?: string): Promise<Headers> {
+    return buildHeaders(this.#options, {
+      ...own,
+      'mcp-session-id': session,
+      'mcp-protocol-version': version,
+    });
+  }
+
+  #openGetStream(): void {
+    if (!this.#closed && this.#options.openGetStream !== false) this.#streams.openGet(this.#sessionId);
+  }
+
+  #streamHost(): SseStreamHost {
+    return {
+      url: this.#url,
+      isClosed: () => this.#closed,
+      get: (stream) =>
+        fetchWithAuthRetry(this.#options, async () =>
+          this.#fetch(this.#url, {
+            ...this.#options.requestInit,
+            method: 'GET',
+            headers: await this.#headers(
+              { accept: 'text/event-stream', 'last-event-id': stream.lastEventId },
+              stream.session,
+              this.#protocolVersion,
+            ),
+            signal: AbortSignal.any([
+              stream.controller.signal,
+              combinedSignal(this.#closing.signal, this.#options),
+            ]),
+          }),
+        ),
+      deliver: (value, stream) => this.#deliver(value, stream),
+      waiting: (id) => this.#outstanding.has(id),
+      sessionGone: (session) => {
+        this.#sessionGone(session, []).catch(() => {});
+      },
+      report: (error) => this.#report(error),
+    };
+  }
+
+  // ---- session expiry ----------------------------------------------------------------------------
+
+  /** HTTP 404 to a request carrying `session`: the session ended. Recover, or close. */
+  async #sessionGone(session: string, list: JsonRpcMessage[]): Promise<void> {
+    if (session === this.#sessionId) {
+      this.#sessionId = undefined;
+      this.#protocolVersion = undefined;
+      this.#streams.stop(session);
+      const handler = this.#options.onSessionExpired;
+      if (!handler) {
+        const error = new SessionExpiredError(session);
+        this.#fail(error);
+        throw error;
+      }
+      const recovery = this.#recover(session, handler);
+      this.#recovery = recovery;
+      this.#recoveries.set(session, recovery);
+      recovery.catch(() => {});
+    }
+    const recovery = this.#recoveries.get(session);
+    if (!recovery) {
+      if (this.#closed) throw new ConnectionClosedError('The Streamable HTTP transport is closed.');
+      throw new SessionExpiredError(session);
+    }
+    await recovery;
+    for (const m of list) {
+      if (
+        isNotification(m) &&
+        m.method !== 'notifications/initialized' &&
+        m.method !== 'notifications/cancelled'
+      ) {
+        await this.send(m);
+      }
+    }
+    if (list.some(isResponse)) {
+      throw new Error(`An answer to a request of the ended session ${session} was dropped.`);
+    }
+  }
+
+  async #recover(session: string, handler: () => Promise<void> | void): Promise<void> {
+    try {
+      await handler();
+    } catch (error) {
+      this.#recovery = undefined;
+      const e = new SessionExpiredError(session, { cause: error });
+      this.#fail(e);
+      throw e;
+    }
+    this.#recovery = undefined;
+    if (this.#closed) throw new ConnectionClosedError('The Streamable HTTP transport is closed.');
+    const again = [...this.#outstanding.values()]
+      .filter((o) => o.session === session && o.message.method !== 'initialize')
+      .map((o) => o.message);
+    await Promise.all(
+      again.map((m) =>
+        this.#post(m, [m], false).catch((error: unknown) => {
+          if (!this.#outstanding.has(m.id)) return;
+          this.#deliver(
+            localErrorResponse(m.id, `Re-sending after a new session failed: ${asError(error).message}`),
+            undefined,
+          );
+        }),
+      ),
+    );
+  }
+
+  /** Closes the transport because of `error` (no DELETE: the session is gone). */
+  #fail(error: Error): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#streams.stop();
+    this.#closing.abort(error);
+    this.#sink?.closed(error);
+  }
+
+  async #delete(session: string, signal: AbortSignal): Promise<void> {
+    const response = await fetchWithAuthRetry(this.#options, async () =>
+      this.#fetch(this.#url, {
+        ...this.#options.requestInit,
+        method: 'DELETE',
+        headers: await this.#headers({}, session, this.#protocolVersion),
+        signal,
+      }),
+    );
+    if (response.ok || response.status === 404 || response.status === 405) {
+      discardBody(response);
+      return;
+    }
+    throw await HttpStatusError.from('DELETE', this.#url, response);
+  }
+
+  #report(error: Error): void {
+    this.#options.onerror?.(error);
+  }
+}
+
+/** Messages that go out at once while a new session is being set up. */
+function passesDuringRecovery(m: JsonRpcMessage): boolean {
+  if (isResponse(m)) return true;
+  return m.method === 'initialize' || m.method === 'notifications/initialized';
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
