@@ -53,6 +53,7 @@ export class StdioServerTransport implements Transport {
   readonly #onError: (error: Error) => void;
   #sink: TransportSink | undefined;
   #closed = false;
+  #ended = false;
   #restoreConsole: (() => void) | undefined;
 
   constructor(options: StdioServerTransportOptions = {}) {
@@ -96,8 +97,15 @@ export class StdioServerTransport implements Transport {
   };
 
   readonly #onEnd = (): void => {
-    if (this.#closed) return;
+    if (this.#closed || this.#ended) return;
     for (const frame of this.#decoder.flush()) this.#sink?.receiveText(frame);
+    if (this.#sink?.ended) {
+      // Input is over; the peer answers what is in flight and then closes us.
+      this.#ended = true;
+      this.#stdin.off('data', this.#onData);
+      this.#sink.ended();
+      return;
+    }
     this.#finish(undefined);
   };
 

@@ -4,6 +4,7 @@
  */
 import { McpServer } from '../server/index.ts';
 import { PNG_BASE64 } from './fixtures.ts';
+import { registerModernTools } from './modern-tools.ts';
 import {
   type ReferenceHooks,
   registerClientRequestTools,
@@ -26,6 +27,7 @@ export function createReferenceServer(hooks: ReferenceHooks = {}): McpServer {
   registerContentTools(server);
   registerStreamingTools(server, hooks);
   registerClientRequestTools(server);
+  registerModernTools(server);
   registerResources(server);
   registerPrompts(server);
   return server;

@@ -107,6 +107,7 @@ export class JsonRpcPeer {
   #progress = new Map<ProgressToken, RequestId>();
   #inflight = new Map<RequestId, AbortController>();
   #closed = false;
+  #draining = false;
   readonly #options: PeerOptions;
   readonly #inbound: (request: MiddlewareRequest) => Promise<Result>;
   readonly #outbound: ((request: MiddlewareRequest) => Promise<Result>) | undefined;
@@ -149,6 +150,10 @@ export class JsonRpcPeer {
       receive: (value, info) => this.receive(value, info),
       receiveText: (text, info) => this.receiveText(text, info),
       closed: (reason) => this.#onClosed(reason),
+      ended: () => {
+        this.#draining = true;
+        this.#closeIfDrained();
+      },
     };
     await transport.start(sink);
   }
@@ -157,6 +162,10 @@ export class JsonRpcPeer {
   async close(): Promise<void> {
     if (this.#transport && !this.#closed) await this.#transport.close();
     this.#onClosed();
+  }
+
+  #closeIfDrained(): void {
+    if (this.#inflight.size === 0) this.close().catch(() => {});
   }
 
   /** Feeds one raw text frame to the peer. */
@@ -299,6 +308,7 @@ export class JsonRpcPeer {
     if (inBatch) return done;
     done.then((response) => {
       if (response) this.#write(response, { relatedRequestId: id });
+      if (this.#draining) this.#closeIfDrained();
     });
     return undefined;
   }

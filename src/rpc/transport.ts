@@ -35,6 +35,11 @@ export interface TransportSink {
   receiveText(text: string, info?: MessageInfo): void;
   /** The transport closed; `reason` says why when it was not a clean close. */
   closed(reason?: Error): void;
+  /**
+   * No more input will come (stdin ended), but output still works: the peer answers the requests
+   * in flight, then closes the transport.
+   */
+  ended?(): void;
 }
 
 /** Options for sending one message. */
