@@ -2,6 +2,7 @@
 export * from './context.ts';
 export type { PromptDefinition, PromptHandler, PromptReturn } from './prompts.ts';
 export type { Completer, ReadReturn, ResourceDefinition, ResourceTemplateDefinition } from './resources.ts';
+export type { Registered } from './catalog.ts';
 export * from './server.ts';
 export { ServerSession } from './session.ts';
 export type { InferArgs, ToolDefinition, ToolHandler, ToolReturn } from './tools.ts';

@@ -307,7 +307,7 @@ describe('server/resources', () => {
       { name: 'bin', mimeType: 'application/octet-stream' },
       () => new Uint8Array([1, 2, 3]),
     );
-    server.resourceTemplate('test://item/{id}', { name: 'item', mimeType: 'application/json' }, (uri, v) =>
+    server.resourceTemplate('test://item/{id}', { name: 'item', mimeType: 'application/json' }, (_uri, v) =>
       JSON.stringify({ id: v.id }),
     );
     const wire = await connectWire(server);

@@ -26,6 +26,7 @@ import {
 import type { InboundContext, Middleware, Transport } from '../rpc/index.ts';
 import { Emitter } from '../rpc/index.ts';
 import type { SchemaInput } from '../schema/index.ts';
+import { Catalog, type Registered } from './catalog.ts';
 import { RequestContext } from './context.ts';
 import { type Listener, listen, notifyListeners } from './listen.ts';
 import {
@@ -43,7 +44,6 @@ import {
   type PromptEntry,
   type PromptHandler,
 } from './prompts.ts';
-import { Registry } from './registry.ts';
 import { RequestStateCodec } from './request-state.ts';
 import {
   buildResource,
@@ -114,43 +114,24 @@ export interface ServerEvents extends Record<string, unknown[]> {
   notification: [ServerSession, JsonRpcNotification];
 }
 
-/** A handle to a registration: remove it, or turn it off and on. */
-export interface Registered {
-  /** Removes the entry (clients get list_changed). */
-  remove(): void;
-  /** Hides the entry from lists and calls. */
-  disable(): void;
-  /** Shows it again. */
-  enable(): void;
-}
-
 /** The MCP server. */
 export class McpServer {
   readonly #options: McpServerOptions;
   readonly #sessions = new Set<ServerSession>();
   readonly #events = new Emitter<ServerEvents>();
   readonly #pending = new Set<string>();
-  readonly #tools: Registry<ToolEntry>;
-  readonly #resources: Registry<ResourceEntry>;
-  readonly #templates: Registry<TemplateEntry>;
-  readonly #prompts: Registry<PromptEntry>;
+  readonly #catalog: Catalog;
   readonly #host: SessionServer;
-  readonly #pageSize: number;
-  readonly #disabled = new Set<object>();
   readonly #listeners = new Set<Listener>();
   readonly #codec: RequestStateCodec;
   readonly #versions: string[];
 
   constructor(options: McpServerOptions) {
     this.#options = options;
-    this.#pageSize = options.pageSize ?? 100;
     this.#codec = new RequestStateCodec(options.requestStateSecret);
     const legacy = [...(options.revisions ?? LEGACY_REVISIONS)].reverse();
     this.#versions = options.modern === false ? legacy : [MODERN_REVISION, ...legacy];
-    this.#tools = new Registry(() => this.#listChanged('notifications/tools/list_changed'));
-    this.#resources = new Registry(() => this.#listChanged('notifications/resources/list_changed'));
-    this.#templates = new Registry(() => this.#listChanged('notifications/resources/list_changed'));
-    this.#prompts = new Registry(() => this.#listChanged('notifications/prompts/list_changed'));
+    this.#catalog = new Catalog(options.pageSize ?? 100, (method) => this.#listChanged(method));
     const report = options.onError ?? ((e: Error) => console.error('mcpkit server:', e.message));
     this.#events.onListenerError = (e) => report(e instanceof Error ? e : new Error(String(e)));
     this.#host = {
@@ -203,11 +184,11 @@ export class McpServer {
     definition: ToolDefinition<S>,
     handler: ToolHandler<S>,
   ): Registered {
-    if (this.#tools.get(name))
+    if (this.#catalog.tools.get(name))
       throw new Error(`A tool named '${name}' is already registered; remove it first.`);
     const entry = buildTool(name, definition as ToolDefinition, handler as ToolHandler<unknown>);
-    this.#tools.set(name, entry);
-    return this.#handle(this.#tools, name, entry);
+    this.#catalog.tools.set(name, entry);
+    return this.#catalog.handle(this.#catalog.tools, name, entry);
   }
 
   /** Registers a resource with a fixed URI. */
@@ -216,10 +197,11 @@ export class McpServer {
     definition: ResourceDefinition,
     read: (uri: string, ctx: RequestContext) => ReadReturn | Promise<ReadReturn>,
   ): Registered {
-    if (this.#resources.get(uri)) throw new Error(`A resource with URI '${uri}' is already registered.`);
+    if (this.#catalog.resources.get(uri))
+      throw new Error(`A resource with URI '${uri}' is already registered.`);
     const entry: ResourceEntry = { listed: buildResource(uri, definition), read };
-    this.#resources.set(uri, entry);
-    return this.#handle(this.#resources, uri, entry);
+    this.#catalog.resources.set(uri, entry);
+    return this.#catalog.handle(this.#catalog.resources, uri, entry);
   }
 
   /** Registers a resource template (RFC 6570). */
@@ -232,7 +214,7 @@ export class McpServer {
       ctx: RequestContext,
     ) => ReadReturn | Promise<ReadReturn>,
   ): Registered {
-    if (this.#templates.get(uriTemplate))
+    if (this.#catalog.templates.get(uriTemplate))
       throw new Error(`A template '${uriTemplate}' is already registered.`);
     const entry: TemplateEntry = {
       listed: buildTemplate(uriTemplate, definition),
@@ -240,16 +222,16 @@ export class McpServer {
       def: definition,
       read,
     };
-    this.#templates.set(uriTemplate, entry);
-    return this.#handle(this.#templates, uriTemplate, entry);
+    this.#catalog.templates.set(uriTemplate, entry);
+    return this.#catalog.handle(this.#catalog.templates, uriTemplate, entry);
   }
 
   /** Registers a prompt. */
   prompt(name: string, definition: PromptDefinition, handler: PromptHandler): Registered {
-    if (this.#prompts.get(name)) throw new Error(`A prompt named '${name}' is already registered.`);
+    if (this.#catalog.prompts.get(name)) throw new Error(`A prompt named '${name}' is already registered.`);
     const entry = buildPrompt(name, definition, handler);
-    this.#prompts.set(name, entry);
-    return this.#handle(this.#prompts, name, entry);
+    this.#catalog.prompts.set(name, entry);
+    return this.#catalog.handle(this.#catalog.prompts, name, entry);
   }
 
   /** Tells subscribed sessions that a resource changed (`notifications/resources/updated`). */
@@ -268,35 +250,6 @@ export class McpServer {
     await Promise.all([...this.#sessions].map((s) => s.close().catch(() => {})));
   }
 
-  #handle<E extends object>(registry: Registry<E>, key: string, entry: E): Registered {
-    return {
-      remove: () => {
-        if (registry.get(key) === entry) registry.delete(key);
-        this.#disabled.delete(entry);
-      },
-      disable: () => {
-        if (!this.#disabled.has(entry)) {
-          this.#disabled.add(entry);
-          registry.changed();
-        }
-      },
-      enable: () => {
-        if (this.#disabled.delete(entry)) registry.changed();
-      },
-    };
-  }
-
-  #visible<E extends object>(registry: Registry<E>): E[] {
-    const out: E[] = [];
-    for (const e of registry.values()) if (!this.#disabled.has(e)) out.push(e);
-    return out;
-  }
-
-  #lookup<E extends object>(registry: Registry<E>, key: string): E | undefined {
-    const e = registry.get(key);
-    return e === undefined || this.#disabled.has(e) ? undefined : e;
-  }
-
   /** Coalesces list_changed notifications made in the same tick into one per kind. */
   #listChanged(method: string): void {
     if ((this.#sessions.size === 0 && this.#listeners.size === 0) || this.#pending.has(method)) return;
@@ -310,15 +263,7 @@ export class McpServer {
 
   /** The capabilities this server declares. */
   get capabilities(): ServerCapabilities {
-    const caps: ServerCapabilities = { ...this.#options.capabilities };
-    if (this.#tools.size > 0) caps.tools = { listChanged: true, ...caps.tools };
-    if (this.#resources.size > 0 || this.#templates.size > 0) {
-      caps.resources = { subscribe: true, listChanged: true, ...caps.resources };
-    }
-    if (this.#prompts.size > 0) caps.prompts = { listChanged: true, ...caps.prompts };
-    caps.logging ??= {};
-    if (this.#prompts.size > 0 || this.#templates.size > 0) caps.completions ??= {};
-    return caps;
+    return this.#catalog.capabilities(this.#options.capabilities);
   }
 
   #initializeResult(revision: LegacyRevision): InitializeResult {
@@ -335,15 +280,6 @@ export class McpServer {
     return result;
   }
 
-  #requireCapability(present: boolean, method: string): void {
-    if (!present) {
-      throw new McpError(
-        ErrorCode.MethodNotFound,
-        `Method not found: this server does not offer '${method}'.`,
-      );
-    }
-  }
-
   #dispatch(
     method: string,
     params: Params | undefined,
@@ -353,39 +289,43 @@ export class McpServer {
     const p = params ?? {};
     switch (method) {
       case 'tools/list':
-        this.#requireCapability(this.#tools.size > 0, method);
-        return Promise.resolve(this.#list(this.#tools, 'tools', p.cursor, (e) => e.listed));
+        this.#catalog.require(this.#catalog.tools.size > 0, method);
+        return Promise.resolve(this.#catalog.list(this.#catalog.tools, 'tools', p.cursor, (e) => e.listed));
       case 'tools/call':
-        return this.#callTool(p, ctx);
+        return this.#catalog.callTool(p, ctx);
       case 'resources/list':
-        this.#requireCapability(this.#resources.size + this.#templates.size > 0, method);
-        return this.#listResources(p.cursor, ctx);
+        this.#catalog.require(this.#catalog.resources.size + this.#catalog.templates.size > 0, method);
+        return this.#catalog.listResources(p.cursor, ctx);
       case 'resources/templates/list':
-        this.#requireCapability(this.#resources.size + this.#templates.size > 0, method);
-        return Promise.resolve(this.#list(this.#templates, 'resourceTemplates', p.cursor, (e) => e.listed));
+        this.#catalog.require(this.#catalog.resources.size + this.#catalog.templates.size > 0, method);
+        return Promise.resolve(
+          this.#catalog.list(this.#catalog.templates, 'resourceTemplates', p.cursor, (e) => e.listed),
+        );
       case 'resources/read':
-        return this.#readResource(p, ctx);
+        return this.#catalog.readResource(p, ctx);
       case 'resources/subscribe':
       case 'resources/unsubscribe':
-        this.#requireCapability(this.#resources.size + this.#templates.size > 0, method);
+        this.#catalog.require(this.#catalog.resources.size + this.#catalog.templates.size > 0, method);
         if (typeof p.uri !== 'string')
           throw new McpError(ErrorCode.InvalidParams, `${method} needs 'uri' (a string).`);
         if (method === 'resources/subscribe') session?.subscriptions.add(p.uri);
         else session?.subscriptions.delete(p.uri);
         return Promise.resolve({});
       case 'prompts/list':
-        this.#requireCapability(this.#prompts.size > 0, method);
-        return Promise.resolve(this.#list(this.#prompts, 'prompts', p.cursor, (e) => e.listed));
+        this.#catalog.require(this.#catalog.prompts.size > 0, method);
+        return Promise.resolve(
+          this.#catalog.list(this.#catalog.prompts, 'prompts', p.cursor, (e) => e.listed),
+        );
       case 'prompts/get': {
-        this.#requireCapability(this.#prompts.size > 0, method);
+        this.#catalog.require(this.#catalog.prompts.size > 0, method);
         if (typeof p.name !== 'string')
           throw new McpError(ErrorCode.InvalidParams, "prompts/get needs 'name'.");
-        const entry = this.#lookup(this.#prompts, p.name);
+        const entry = this.#catalog.lookup(this.#catalog.prompts, p.name);
         if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt '${p.name}'.`);
         return getPrompt(entry, p.arguments, ctx) as Promise<Result>;
       }
       case 'completion/complete':
-        return this.#complete(p as unknown as CompleteParams);
+        return this.#catalog.complete(p as unknown as CompleteParams);
       case 'logging/setLevel': {
         if (!LOGGING_LEVELS.includes(p.level as LoggingLevel)) {
           throw new McpError(
@@ -449,92 +389,5 @@ export class McpServer {
       [MetaKey.serverInfo]: { name: this.#options.name, version: this.#options.version },
     };
     return out;
-  }
-
-  #list<E extends object>(
-    registry: Registry<E>,
-    key: string,
-    cursor: unknown,
-    listed: (e: E) => unknown,
-  ): Result {
-    const all = registry.cached('all', () => this.#visible(registry).map(listed));
-    if (cursor === undefined) {
-      const first = registry.cached('page0', () => {
-        const { page, nextCursor } = paginate(all, undefined, this.#pageSize);
-        return nextCursor === undefined ? { [key]: page } : { [key]: page, nextCursor };
-      });
-      return first;
-    }
-    const { page, nextCursor } = paginate(all, cursor, this.#pageSize);
-    return nextCursor === undefined ? { [key]: page } : { [key]: page, nextCursor };
-  }
-
-  async #listResources(cursor: unknown, ctx: RequestContext): Promise<Result> {
-    const dynamic = this.#visible(this.#templates).filter((t) => t.def.list);
-    if (dynamic.length === 0) return this.#list(this.#resources, 'resources', cursor, (e) => e.listed);
-    const all: Resource[] = this.#visible(this.#resources).map((e) => e.listed);
-    for (const t of dynamic) all.push(...(await (t.def.list as NonNullable<typeof t.def.list>)(ctx)));
-    const { page, nextCursor } = paginate(all, cursor, this.#pageSize);
-    return nextCursor === undefined ? { resources: page } : { resources: page, nextCursor };
-  }
-
-  #callTool(p: Params, ctx: RequestContext): Promise<Result> {
-    this.#requireCapability(this.#tools.size > 0, 'tools/call');
-    if (typeof p.name !== 'string')
-      throw new McpError(ErrorCode.InvalidParams, "tools/call needs 'name' (a string).");
-    const entry = this.#lookup(this.#tools, p.name);
-    if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown tool '${p.name}'.`);
-    return callTool(entry, p.arguments, ctx, ctx.session.revision) as Promise<Result>;
-  }
-
-  async #readResource(p: Params, ctx: RequestContext): Promise<Result> {
-    this.#requireCapability(this.#resources.size + this.#templates.size > 0, 'resources/read');
-    const uri = p.uri;
-    if (typeof uri !== 'string')
-      throw new McpError(ErrorCode.InvalidParams, "resources/read needs 'uri' (a string).");
-    const entry = this.#lookup(this.#resources, uri);
-    if (entry) return normalizeRead(uri, entry.listed.mimeType, await entry.read(uri, ctx));
-    for (const t of this.#visible(this.#templates)) {
-      const vars = t.template.match(uri);
-      if (vars) return normalizeRead(uri, t.listed.mimeType, await t.read(uri, vars, ctx));
-    }
-    throw resourceNotFound(uri, ctx.session.revision);
-  }
-
-  async #complete(p: CompleteParams): Promise<Result> {
-    const ref = p.ref;
-    const arg = p.argument;
-    if (
-      !ref ||
-      typeof ref !== 'object' ||
-      !arg ||
-      typeof arg.name !== 'string' ||
-      typeof arg.value !== 'string'
-    ) {
-      throw new McpError(
-        ErrorCode.InvalidParams,
-        "completion/complete needs 'ref' and 'argument' {name, value}.",
-      );
-    }
-    let completer:
-      | ((v: string, c: { arguments: Record<string, string> }) => string[] | Promise<string[]>)
-      | undefined;
-    if (ref.type === 'ref/prompt') {
-      const prompt = this.#lookup(this.#prompts, ref.name);
-      if (!prompt) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt '${ref.name}'.`);
-      completer = prompt.def.complete?.[arg.name];
-    } else if (ref.type === 'ref/resource') {
-      const template = this.#lookup(this.#templates, ref.uri);
-      if (!template) {
-        if (this.#lookup(this.#resources, ref.uri)) return completionResult([]);
-        throw new McpError(ErrorCode.InvalidParams, `Unknown resource template '${ref.uri}'.`);
-      }
-      completer = template.def.complete?.[arg.name];
-    } else {
-      throw new McpError(ErrorCode.InvalidParams, "ref.type must be 'ref/prompt' or 'ref/resource'.");
-    }
-    if (!completer) return completionResult([]);
-    const values = await completer(arg.value, { arguments: p.context?.arguments ?? {} });
-    return completionResult(values);
   }
 }
