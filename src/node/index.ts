@@ -1,3 +1,5 @@
 /** Node adapters: stdio process transports, and more. */
+
+export * from './http.ts';
 export * from './stdio-client.ts';
 export * from './stdio-server.ts';

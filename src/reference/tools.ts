@@ -5,9 +5,9 @@ import { PNG_BASE64, sleep, WAV_BASE64 } from './fixtures.ts';
 
 const NO_ARGS = { type: 'object', properties: {} } as const;
 
-/** Hooks the HTTP layer can give the reference server (closing a request's stream mid-call). */
+/** Hooks a host can give the reference server. */
 export interface ReferenceHooks {
-  /** Closes the SSE stream of the current request so that the client resumes it. */
+  /** Called when a tool wants to close its own SSE stream (besides the transport's own closeSseStream). */
   closeRequestStream?: (sessionId: string | undefined, requestId: string | number) => void;
 }
 
@@ -167,7 +167,7 @@ export function registerStreamingTools(server: McpServer, hooks: ReferenceHooks)
       input: NO_ARGS,
     },
     async (_args, ctx) => {
-      hooks.closeRequestStream?.(ctx.session.id, ctx.requestId);
+      if (!ctx.info?.closeSseStream?.()) hooks.closeRequestStream?.(ctx.session.id, ctx.requestId);
       await sleep(100, ctx.signal);
       return 'Reconnection test completed: the result came after the stream was closed.';
     },

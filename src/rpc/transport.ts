@@ -9,6 +9,11 @@ export interface MessageInfo {
   auth?: AuthInfo;
   /** The protocol version the transport saw (HTTP: the `MCP-Protocol-Version` header). */
   protocolVersion?: string;
+  /**
+   * Closes the SSE stream this request's answer travels on, so that the client resumes it with
+   * `Last-Event-ID` (HTTP, 2025-11-25 polling). Returns false when there is no such stream.
+   */
+  closeSseStream?: () => boolean;
 }
 
 /** The authenticated principal behind a message. */

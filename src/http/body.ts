@@ -1,0 +1,132 @@
+/** Reading and checking a POST body: size limit, UTF-8, JSON, JSON-RPC shape. */
+import {
+  classify,
+  ErrorCode,
+  type JsonRpcMessage,
+  type JsonRpcRequest,
+  type RequestId,
+} from '../protocol/index.ts';
+import { errorReply } from './reply.ts';
+
+/** A POST body that passed every check. */
+export interface ParsedBody {
+  /** The parsed JSON value, as it will be given to the peer. */
+  value: unknown;
+  /** Whether the body was an array (a JSON-RPC batch). */
+  batch: boolean;
+  /** The messages, in order. */
+  messages: JsonRpcMessage[];
+  /** The requests among them. */
+  requests: JsonRpcRequest[];
+}
+
+/** Whether a media type header names JSON (`application/json`, any parameters). */
+export function isJsonContentType(value: string | null): boolean {
+  if (value === null) return false;
+  const essence = value.split(';', 1)[0]?.trim().toLowerCase();
+  return essence === 'application/json';
+}
+
+/** Whether an Accept header lists a media type (exactly, or by a wildcard when allowed). */
+export function accepts(header: string | null, type: string): boolean {
+  if (header === null) return false;
+  for (const part of header.split(',')) {
+    const t = part.split(';', 1)[0]?.trim().toLowerCase();
+    if (t === type) return true;
+  }
+  return false;
+}
+
+function tooLarge(limit: number): Response {
+  return errorReply(
+    413,
+    ErrorCode.InvalidRequest,
+    `Request body larger than ${limit} bytes; send smaller messages or raise the maxBodyBytes option.`,
+  );
+}
+
+/** Reads the body as UTF-8 text, refusing more than `limit` bytes; answers 413 or 400 on failure. */
+export async function readBodyText(request: Request, limit: number): Promise<string | Response> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > limit) return tooLarge(limit);
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        reader.cancel().catch(() => {});
+        return tooLarge(limit);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    return errorReply(
+      400,
+      ErrorCode.ParseError,
+      `Could not read the request body: ${(error as Error).message}`,
+    );
+  }
+  const bytes = chunks.length === 1 ? (chunks[0] as Uint8Array) : concat(chunks, size);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return errorReply(400, ErrorCode.ParseError, 'Parse error: the request body is not valid UTF-8.');
+  }
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/** Parses body text into JSON-RPC messages; answers 400 (-32700 or -32600) when it is not that. */
+export function parseBody(text: string): ParsedBody | Response {
+  if (text.trim() === '') {
+    return errorReply(
+      400,
+      ErrorCode.ParseError,
+      'Parse error: the request body is empty; send a JSON-RPC message.',
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return errorReply(400, ErrorCode.ParseError, `Parse error: ${(error as Error).message}`);
+  }
+  const batch = Array.isArray(value);
+  const items: unknown[] = batch ? (value as unknown[]) : [value];
+  if (items.length === 0) {
+    return errorReply(400, ErrorCode.InvalidRequest, 'Invalid Request: an empty batch holds no message.');
+  }
+  const messages: JsonRpcMessage[] = [];
+  const requests: JsonRpcRequest[] = [];
+  for (const item of items) {
+    const c = classify(item);
+    if (c.kind === 'invalid')
+      return errorReply(400, ErrorCode.InvalidRequest, `Invalid Request: ${c.reason}`, undefined, c.id);
+    messages.push(c.message);
+    if (c.kind === 'request') requests.push(c.message);
+  }
+  return { value, batch, messages, requests };
+}
+
+/** The first request id that occurs twice in a list, if any. */
+export function duplicateId(requests: readonly JsonRpcRequest[]): RequestId | undefined {
+  const seen = new Set<RequestId>();
+  for (const r of requests) {
+    if (seen.has(r.id)) return r.id;
+    seen.add(r.id);
+  }
+  return undefined;
+}

@@ -1,0 +1,94 @@
+/**
+ * `createHttpHandler`: MCP over HTTP as one web-standard `fetch(request) → Response` function. It
+ * serves Streamable HTTP (with sessions, or stateless) on one path and the HTTP+SSE transport of
+ * 2024-11-05 on two more, after checking Host and Origin.
+ */
+import { ErrorCode, type RequestId } from '../protocol/index.ts';
+import type { HandlerContext } from './context.ts';
+import { checkHostAndOrigin } from './guard.ts';
+import { openLegacySse, postLegacyMessage } from './legacy-sse.ts';
+import { type HttpHandlerOptions, resolveOptions, type SessionHost } from './options.ts';
+import { SessionRegistry } from './registry.ts';
+import { errorReply, TRANSPORT_ERROR } from './reply.ts';
+import { StreamableSession } from './session.ts';
+import { serveStateless } from './stateless.ts';
+import { serveStreamable } from './streamable.ts';
+
+/** The handler: call it (or its `fetch`) with a Request; the other members control its sessions. */
+export interface HttpHandler {
+  /** Answers one HTTP request. */
+  (request: Request): Promise<Response>;
+  /** The same function, for runtimes that take an object with `fetch` (Bun, Deno, Workers). */
+  fetch(request: Request): Promise<Response>;
+  /**
+   * Closes the connection of the SSE stream that carries `requestId` of a session, without ending
+   * the stream: the client reconnects with GET and `Last-Event-ID` and gets the rest. False when there
+   * is no such stream or no event store.
+   */
+  closeRequestStream(sessionId: string, requestId: RequestId): boolean;
+  /** Closes the connection of a session's GET stream; the client reconnects. False when none is open. */
+  closeStandaloneStream(sessionId: string): boolean;
+  /** Ends a session, as a DELETE would. False when it is unknown. */
+  closeSession(sessionId: string): Promise<boolean>;
+  /** Number of live sessions. */
+  readonly sessionCount: number;
+  /** Ends every session and stops the idle timer. */
+  close(): Promise<void>;
+}
+
+/** Creates the HTTP handler for a host (an McpServer, or anything that can `connect` a transport). */
+export function createHttpHandler(host: SessionHost, options?: HttpHandlerOptions): HttpHandler {
+  const resolved = resolveOptions(options);
+  const registry = new SessionRegistry({
+    idleMs: resolved.sessionIdleMs,
+    maxSessions: resolved.maxSessions,
+    store: resolved.sessionStore,
+    onError: resolved.onError,
+  });
+  const ctx: HandlerContext = { host, options: resolved, registry };
+
+  const serve = async (request: Request): Promise<Response> => {
+    try {
+      const denied = checkHostAndOrigin(request, resolved);
+      if (denied) return denied;
+      const url = new URL(request.url);
+      const path = url.pathname;
+      if (path === resolved.mcpPath) {
+        return await (resolved.sessions ? serveStreamable(request, ctx) : serveStateless(request, ctx));
+      }
+      if (resolved.legacySse && path === resolved.ssePath) return await openLegacySse(request, ctx);
+      if (resolved.legacySse && path === resolved.messagesPath)
+        return await postLegacyMessage(request, url, ctx);
+      return errorReply(404, TRANSPORT_ERROR, `Not Found: the MCP endpoint is ${resolved.mcpPath}.`);
+    } catch (error) {
+      resolved.onError(error as Error);
+      return errorReply(500, ErrorCode.InternalError, `Internal error: ${(error as Error).message}`);
+    }
+  };
+
+  const streamable = (sessionId: string): StreamableSession | undefined => {
+    const s = registry.get(sessionId, 'streamable-http');
+    return s instanceof StreamableSession ? s : undefined;
+  };
+
+  return Object.defineProperties(serve, {
+    fetch: { value: serve },
+    closeRequestStream: {
+      value: (sessionId: string, requestId: RequestId) =>
+        streamable(sessionId)?.closeRequestStream(requestId) ?? false,
+    },
+    closeStandaloneStream: {
+      value: (sessionId: string) => streamable(sessionId)?.closeStandaloneStream() ?? false,
+    },
+    closeSession: {
+      value: async (sessionId: string) => {
+        const s = registry.get(sessionId, 'streamable-http') ?? registry.get(sessionId, 'sse');
+        if (!s) return false;
+        await s.terminate();
+        return true;
+      },
+    },
+    sessionCount: { get: () => registry.size },
+    close: { value: () => registry.closeAll() },
+  }) as HttpHandler;
+}

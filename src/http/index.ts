@@ -1,0 +1,10 @@
+/** The server side of MCP over HTTP: one web-standard handler for Streamable HTTP and HTTP+SSE. */
+export { accepts, isJsonContentType } from './body.ts';
+export { checkHostAndOrigin, DEFAULT_ALLOWED_HOSTS, type OriginPolicy } from './guard.ts';
+export { createHttpHandler, type HttpHandler } from './handler.ts';
+export { newSessionId, randomToken } from './ids.ts';
+export { LegacySseSession } from './legacy-session.ts';
+export type { HttpHandlerOptions, SessionHost } from './options.ts';
+export type { HttpMessageInfo } from './post.ts';
+export { StreamableSession } from './session.ts';
+export { formatEvent, SseConnection, type SseConnectionOptions } from './sse.ts';

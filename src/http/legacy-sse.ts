@@ -1,0 +1,93 @@
+/**
+ * The HTTP+SSE transport of revision 2024-11-05: GET on the SSE path opens a session whose first
+ * event, `endpoint`, names the URL to POST messages to; answers arrive as `message` events.
+ */
+import { ErrorCode } from '../protocol/index.ts';
+import { isJsonContentType, parseBody, readBodyText } from './body.ts';
+import type { HandlerContext } from './context.ts';
+import { newSessionId } from './ids.ts';
+import { LegacySseSession } from './legacy-session.ts';
+import { checkVersionHeader } from './post.ts';
+import { accepted, errorReply, methodNotAllowed, SESSION_NOT_FOUND, TRANSPORT_ERROR } from './reply.ts';
+import { SSE_HEADERS, SseConnection } from './sse.ts';
+
+/** Opens an HTTP+SSE session (GET on the SSE path). */
+export async function openLegacySse(request: Request, ctx: HandlerContext): Promise<Response> {
+  if (request.method !== 'GET') return methodNotAllowed('GET', 'the SSE endpoint');
+  const { options, registry } = ctx;
+  if (registry.full()) {
+    return errorReply(
+      503,
+      TRANSPORT_ERROR,
+      `Service Unavailable: this server already holds its maximum of ${options.maxSessions} sessions; retry later (or raise maxSessions).`,
+      { 'retry-after': '5' },
+    );
+  }
+  const id = newSessionId();
+  const session = new LegacySseSession(id, options.onError, (s) => registry.remove(s));
+  const conn = new SseConnection({
+    keepAliveMs: options.keepAliveMs,
+    maxBufferedBytes: options.maxBufferedBytes,
+    signal: request.signal,
+    onClose: () => void session.terminate(),
+  });
+  session.attach(conn);
+  try {
+    session.handle = await ctx.host.connect(session);
+  } catch (error) {
+    options.onError(error as Error);
+    conn.end();
+    return errorReply(
+      500,
+      ErrorCode.InternalError,
+      `Internal error: the server could not start a session: ${(error as Error).message}`,
+    );
+  }
+  if (conn.closed) {
+    await session.terminate();
+    return new Response(null, { status: 499 });
+  }
+  registry.add(session);
+  conn.event(`${options.messagesPath}?sessionId=${id}`, undefined, 'endpoint');
+  return new Response(conn.body, { status: 200, headers: SSE_HEADERS });
+}
+
+/** Takes a message POSTed to an HTTP+SSE session; the answer goes out on the session's SSE stream. */
+export async function postLegacyMessage(request: Request, url: URL, ctx: HandlerContext): Promise<Response> {
+  if (request.method !== 'POST') return methodNotAllowed('POST', 'the message endpoint');
+  const { options, registry } = ctx;
+  if (!isJsonContentType(request.headers.get('content-type'))) {
+    return errorReply(
+      415,
+      TRANSPORT_ERROR,
+      'Unsupported Media Type: send the body as Content-Type: application/json.',
+    );
+  }
+  const id = url.searchParams.get('sessionId');
+  if (id === null) {
+    return errorReply(
+      400,
+      TRANSPORT_ERROR,
+      'Bad Request: the sessionId query parameter is missing; POST to the URL of the endpoint event.',
+    );
+  }
+  const session = registry.get(id, 'sse');
+  if (!(session instanceof LegacySseSession)) {
+    return errorReply(
+      404,
+      SESSION_NOT_FOUND,
+      'Session not found: its SSE connection has closed; open a new one.',
+    );
+  }
+  const badVersion = checkVersionHeader(request, options);
+  if (badVersion) return badVersion;
+  const text = await readBodyText(request, options.maxBodyBytes);
+  if (text instanceof Response) return text;
+  const body = parseBody(text);
+  if (body instanceof Response) return body;
+  session.deliver(body.value, {
+    request,
+    protocolVersion: request.headers.get('mcp-protocol-version') ?? undefined,
+  });
+  return accepted();
+}

@@ -1,0 +1,99 @@
+/** Options of the HTTP handler, and their defaults. */
+import { LEGACY_REVISIONS } from '../protocol/index.ts';
+import type { Transport } from '../rpc/index.ts';
+import { type EventStore, MemoryEventStore, MemorySessionStore, type SessionStore } from '../store/index.ts';
+import { DEFAULT_ALLOWED_HOSTS } from './guard.ts';
+
+/** What the handler serves: anything that can serve MCP on a transport (McpServer does). */
+export interface SessionHost {
+  /** Serves MCP on the transport until it closes; `close()` ends that service. */
+  connect(transport: Transport): Promise<{ close(): Promise<void> }>;
+}
+
+/** Options of `createHttpHandler`. */
+export interface HttpHandlerOptions {
+  /** Path of the Streamable HTTP endpoint (default `/mcp`). */
+  mcpPath?: string;
+  /** Path of the HTTP+SSE (2024-11-05) event stream (default `/sse`). */
+  ssePath?: string;
+  /** Path HTTP+SSE clients POST to; the `endpoint` event names it (default `/messages`). */
+  messagesPath?: string;
+  /** Serve the HTTP+SSE transport of 2024-11-05 too (default true; never in stateless mode). */
+  legacySse?: boolean;
+  /** Stateful sessions with `Mcp-Session-Id` (default true); false: every POST stands alone. */
+  sessions?: boolean;
+  /** Answer requests with one JSON body instead of an SSE stream (default false). */
+  jsonResponse?: boolean;
+  /** Largest POST body accepted, in bytes (default 4 MiB). */
+  maxBodyBytes?: number;
+  /** Allowed Host values (default localhost, 127.0.0.1, [::1], any port); false turns the check off. */
+  allowedHosts?: readonly string[] | false;
+  /** Allowed Origin values (default: same origin or an allowed host); false turns the check off. */
+  allowedOrigins?: readonly string[] | false;
+  /** A session nobody is connected to is closed after this many ms without a request (default 30 min). */
+  sessionIdleMs?: number;
+  /** Most sessions alive at once; past it, new sessions get 503 (default 10,000). */
+  maxSessions?: number;
+  /** Milliseconds between SSE keep-alive comments (default 15,000; 0: none). */
+  keepAliveMs?: number;
+  /** The `retry` interval sent to clients of resumable streams, ms (default 1,000). */
+  retryMs?: number;
+  /** Where SSE events are kept for resumption (default: in memory); false: streams are not resumable. */
+  eventStore?: EventStore | false;
+  /** Where session records are kept (default: in memory). */
+  sessionStore?: SessionStore;
+  /** Accepted `MCP-Protocol-Version` header values (default: the stateful revisions). */
+  protocolVersions?: readonly string[];
+  /** Unread bytes an SSE client may fall behind before its connection is dropped (default 16 MiB). */
+  maxBufferedBytes?: number;
+  /** Called with problems that have nobody else to go to (a failed store write, a dropped message). */
+  onError?: (error: Error) => void;
+}
+
+/** The options with every default applied. */
+export interface ResolvedOptions {
+  mcpPath: string;
+  ssePath: string;
+  messagesPath: string;
+  legacySse: boolean;
+  sessions: boolean;
+  jsonResponse: boolean;
+  maxBodyBytes: number;
+  allowedHosts: readonly string[] | false;
+  allowedOrigins: readonly string[] | false | undefined;
+  sessionIdleMs: number;
+  maxSessions: number;
+  keepAliveMs: number;
+  retryMs: number;
+  eventStore: EventStore | undefined;
+  sessionStore: SessionStore;
+  protocolVersions: readonly string[];
+  maxBufferedBytes: number;
+  onError: (error: Error) => void;
+}
+
+/** Applies the defaults. */
+export function resolveOptions(options: HttpHandlerOptions = {}): ResolvedOptions {
+  const sessions = options.sessions ?? true;
+  return {
+    mcpPath: options.mcpPath ?? '/mcp',
+    ssePath: options.ssePath ?? '/sse',
+    messagesPath: options.messagesPath ?? '/messages',
+    legacySse: sessions && (options.legacySse ?? true),
+    sessions,
+    jsonResponse: options.jsonResponse ?? false,
+    maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
+    allowedHosts: options.allowedHosts ?? DEFAULT_ALLOWED_HOSTS,
+    allowedOrigins: options.allowedOrigins,
+    sessionIdleMs: options.sessionIdleMs ?? 30 * 60_000,
+    maxSessions: options.maxSessions ?? 10_000,
+    keepAliveMs: options.keepAliveMs ?? 15_000,
+    retryMs: options.retryMs ?? 1000,
+    eventStore:
+      options.eventStore === false || !sessions ? undefined : (options.eventStore ?? new MemoryEventStore()),
+    sessionStore: options.sessionStore ?? new MemorySessionStore(),
+    protocolVersions: options.protocolVersions ?? LEGACY_REVISIONS,
+    maxBufferedBytes: options.maxBufferedBytes ?? 16 * 1024 * 1024,
+    onError: options.onError ?? (() => {}),
+  };
+}

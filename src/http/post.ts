@@ -1,0 +1,137 @@
+/** The checks and the answer shared by every Streamable HTTP POST, with sessions or without. */
+import { ErrorCode, FEATURES, isLegacyRevision, type JsonRpcRequest } from '../protocol/index.ts';
+import type { MessageInfo } from '../rpc/index.ts';
+import { accepts, duplicateId, isJsonContentType, type ParsedBody, parseBody, readBodyText } from './body.ts';
+import type { ResolvedOptions } from './options.ts';
+import { accepted, errorReply, jsonResponse, SESSION_NOT_FOUND, TRANSPORT_ERROR } from './reply.ts';
+import type { StreamableSession } from './session.ts';
+import { SSE_HEADERS } from './sse.ts';
+
+/** What the handler tells the server about a message that came by HTTP. */
+export interface HttpMessageInfo extends MessageInfo {
+  /**
+   * Closes the connection of the SSE stream this message's answer goes on, without ending the
+   * stream: the client reconnects with GET and `Last-Event-ID` and gets the rest (SSE polling,
+   * 2025-11-25). Present on POSTs answered by SSE; returns false when the stream cannot resume.
+   */
+  closeSseStream?: () => boolean;
+}
+
+/** The revision assumed when a request carries no `MCP-Protocol-Version` header. */
+export const DEFAULT_HEADER_REVISION = '2025-03-26';
+
+/** Checks Accept and Content-Type, then reads and parses the body; a Response means refused. */
+export async function readPost(request: Request, options: ResolvedOptions): Promise<ParsedBody | Response> {
+  const accept = request.headers.get('accept');
+  if (!accepts(accept, 'application/json') || !accepts(accept, 'text/event-stream')) {
+    return errorReply(
+      406,
+      TRANSPORT_ERROR,
+      'Not Acceptable: the Accept header must list both application/json and text/event-stream.',
+    );
+  }
+  if (!isJsonContentType(request.headers.get('content-type'))) {
+    return errorReply(
+      415,
+      TRANSPORT_ERROR,
+      'Unsupported Media Type: send the body as Content-Type: application/json.',
+    );
+  }
+  const text = await readBodyText(request, options.maxBodyBytes);
+  if (text instanceof Response) return text;
+  return parseBody(text);
+}
+
+/** Refuses an unsupported `MCP-Protocol-Version` header with 400; undefined when it is fine or absent. */
+export function checkVersionHeader(request: Request, options: ResolvedOptions): Response | undefined {
+  const version = request.headers.get('mcp-protocol-version');
+  if (version === null || options.protocolVersions.includes(version)) return undefined;
+  return errorReply(
+    400,
+    TRANSPORT_ERROR,
+    `Bad Request: unsupported MCP-Protocol-Version '${version}'; this server accepts ${options.protocolVersions.join(', ')}.`,
+  );
+}
+
+/** The initialize request of a body, if it holds one. */
+export function findInitialize(body: ParsedBody): JsonRpcRequest | undefined {
+  return body.requests.find((r) => r.method === 'initialize');
+}
+
+/** Refuses a batch the revision does not allow, or request ids already in use; undefined when fine. */
+export function checkBatchAndIds(
+  body: ParsedBody,
+  revision: string | undefined,
+  inUse: (id: JsonRpcRequest['id']) => boolean,
+): Response | undefined {
+  if (body.batch && !(isLegacyRevision(revision) && FEATURES[revision].batching)) {
+    return errorReply(
+      400,
+      ErrorCode.InvalidRequest,
+      `Invalid Request: JSON-RPC batches are accepted only in revision 2025-03-26 (this is ${revision ?? 'an uninitialized session'}); send one message per POST.`,
+    );
+  }
+  const dup = duplicateId(body.requests) ?? body.requests.find((r) => inUse(r.id))?.id;
+  if (dup !== undefined) {
+    return errorReply(
+      400,
+      ErrorCode.InvalidRequest,
+      `Invalid Request: request id ${JSON.stringify(dup)} is already in use; give each request a new id.`,
+    );
+  }
+  return undefined;
+}
+
+/**
+ * Gives a checked body to a session and answers the POST: 202 for notifications and responses, else
+ * an SSE stream of the requests' related messages that ends after the last response, or one JSON body.
+ */
+export async function answerPost(
+  session: StreamableSession,
+  body: ParsedBody,
+  request: Request,
+  options: ResolvedOptions,
+  headers: Record<string, string>,
+): Promise<Response> {
+  if (session.closed) {
+    return errorReply(
+      404,
+      SESSION_NOT_FOUND,
+      'Session not found: it was closed while this request was read; start a new session.',
+    );
+  }
+  const info: HttpMessageInfo = {
+    request,
+    protocolVersion: request.headers.get('mcp-protocol-version') ?? undefined,
+  };
+  if (body.requests.length === 0) {
+    session.deliver(body.value, info);
+    return accepted(headers);
+  }
+  if (options.jsonResponse) {
+    const reply = session.openJson(body.requests, body.batch);
+    session.deliver(body.value, info, reply);
+    const text = await Promise.race([reply.done, aborted(request.signal)]);
+    if (text === undefined) {
+      return errorReply(
+        503,
+        TRANSPORT_ERROR,
+        'The session closed before the request was answered; retry it.',
+        headers,
+      );
+    }
+    return jsonResponse(200, text, headers);
+  }
+  const conn = session.connection(request.signal);
+  const stream = session.openStream(body.requests, conn);
+  info.closeSseStream = () => session.closeStream(stream);
+  session.deliver(body.value, info, stream);
+  return new Response(conn.body, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+}
+
+function aborted(signal: AbortSignal): Promise<undefined> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve(undefined);
+    else signal.addEventListener('abort', () => resolve(undefined), { once: true });
+  });
+}

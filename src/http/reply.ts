@@ -1,0 +1,37 @@
+/** Small builders for the HTTP answers the handler gives outside of MCP messages. */
+import type { RequestId } from '../protocol/index.ts';
+
+/** The code used for transport-level failures that JSON-RPC has no code for. */
+export const TRANSPORT_ERROR = -32000;
+
+/** The code the official servers use for an unknown or ended session (with HTTP 404). */
+export const SESSION_NOT_FOUND = -32001;
+
+/** A JSON body with the given status. */
+export function jsonResponse(status: number, body: string, headers?: Record<string, string>): Response {
+  return new Response(body, {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+}
+
+/** An HTTP error whose body is a JSON-RPC error response (id null unless known). */
+export function errorReply(
+  status: number,
+  code: number,
+  message: string,
+  headers?: Record<string, string>,
+  id: RequestId | null = null,
+): Response {
+  return jsonResponse(status, JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id }), headers);
+}
+
+/** 202 Accepted with no body: the answer to notifications and responses. */
+export function accepted(headers?: Record<string, string>): Response {
+  return new Response(null, { status: 202, headers });
+}
+
+/** 405 with the methods the path does allow. */
+export function methodNotAllowed(allow: string, what: string): Response {
+  return errorReply(405, TRANSPORT_ERROR, `Method not allowed: ${what} accepts ${allow}.`, { allow });
+}

@@ -1,0 +1,321 @@
+/**
+ * One Streamable HTTP session as a Transport: it routes what the server sends to the right stream
+ * (the POST stream of the request it relates to, or the standalone GET stream), keeps streams
+ * resumable through the event store, and learns the negotiated revision from the initialize result.
+ */
+import {
+  ConnectionClosedError,
+  FEATURES,
+  isLegacyRevision,
+  isResponse,
+  type JsonRpcMessage,
+  type JsonRpcRequest,
+  type JsonRpcResponse,
+  type LegacyRevision,
+  type RequestId,
+} from '../protocol/index.ts';
+import type { MessageInfo, SendOptions, Transport, TransportSink } from '../rpc/index.ts';
+import type { EventStore } from '../store/index.ts';
+import { randomToken } from './ids.ts';
+import { SseConnection } from './sse.ts';
+import { JsonReply, MessageStream, type ReplyTarget } from './stream.ts';
+
+/** What a session needs from the handler that made it. */
+export interface SessionSettings {
+  store: EventStore | undefined;
+  retryMs: number;
+  keepAliveMs: number;
+  maxBufferedBytes: number;
+  onError: (error: Error) => void;
+  /** Called once when the session has closed, whoever closed it. */
+  onClosed?: (session: StreamableSession) => void;
+  /** Called when the last open POST answer (stream or JSON reply) has ended. */
+  onAnswered?: (session: StreamableSession) => void;
+  /** Called when the initialize result reveals the negotiated revision. */
+  onRevision?: (session: StreamableSession, revision: LegacyRevision) => void;
+}
+
+/** A Streamable HTTP session (or, without an id, the one-request transport of stateless mode). */
+export class StreamableSession implements Transport {
+  readonly sessionId: string | undefined;
+  /** Which transport this is. */
+  readonly kind = 'streamable-http';
+  /** The revision negotiated by initialize, once its result has gone out. */
+  revision: LegacyRevision | undefined;
+  /** The `MCP-Protocol-Version` header of the request that made a stateless transport. */
+  readonly protocolVersion: string | undefined;
+  /** When the client was last heard from (ms since the epoch). */
+  lastSeen = Date.now();
+  /** The server's handle on this session, set once `connect` resolved. */
+  handle: { close(): Promise<void> } | undefined;
+  #sink: TransportSink | undefined;
+  #closed = false;
+  readonly #settings: SessionSettings;
+  readonly #targets = new Set<ReplyTarget>();
+  readonly #byRequest = new Map<RequestId, ReplyTarget>();
+  readonly #streams = new Map<string, MessageStream>();
+  #standalone: MessageStream | undefined;
+  #receiving: ReplyTarget | undefined;
+  #initId: RequestId | undefined;
+  readonly #prefix = `${randomToken(8)}.`;
+  #nextStream = 0;
+  #connections = 0;
+  #jsonWaiting = 0;
+
+  constructor(sessionId: string | undefined, settings: SessionSettings, protocolVersion?: string) {
+    this.sessionId = sessionId;
+    this.#settings = settings;
+    this.protocolVersion = protocolVersion;
+  }
+
+  start(sink: TransportSink): void {
+    if (this.#sink) throw new Error('This HTTP session transport is already started.');
+    this.#sink = sink;
+  }
+
+  /** Whether the session has closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Connections open right now: SSE streams, and POSTs waiting for their JSON answer. */
+  get openConnections(): number {
+    return this.#connections + this.#jsonWaiting;
+  }
+
+  /** Whether POST streams begin with a priming event (2025-11-25 sessions, with an event store). */
+  get polling(): boolean {
+    return (
+      this.#settings.store !== undefined && this.revision !== undefined && FEATURES[this.revision].ssePolling
+    );
+  }
+
+  /** Whether a request id is waiting for its response on this session. */
+  inUse(id: RequestId): boolean {
+    return this.#byRequest.has(id);
+  }
+
+  /** Whether a stream id was made by this session (so its events may be replayed here). */
+  ownsStream(streamId: string): boolean {
+    return streamId.startsWith(this.#prefix);
+  }
+
+  /** Notes the id of the initialize request, whose result tells the negotiated revision. */
+  expectInitialize(id: RequestId): void {
+    this.#initId = id;
+  }
+
+  /** A new SSE connection counted against this session. */
+  connection(signal?: AbortSignal): SseConnection {
+    this.#connections++;
+    return new SseConnection({
+      keepAliveMs: this.#settings.keepAliveMs,
+      maxBufferedBytes: this.#settings.maxBufferedBytes,
+      signal,
+      onClose: () => {
+        this.#connections--;
+        this.lastSeen = Date.now();
+      },
+    });
+  }
+
+  /** Opens the SSE stream that answers a POST's requests, primed when the revision asks for it. */
+  openStream(requests: readonly JsonRpcRequest[], conn: SseConnection): MessageStream {
+    const stream = this.#newStream();
+    this.#register(stream, requests);
+    void stream.attach(conn);
+    if (this.polling) void stream.prime(this.#settings.retryMs);
+    return stream;
+  }
+
+  /** Opens the JSON reply that answers a POST's requests. */
+  openJson(requests: readonly JsonRpcRequest[], batch: boolean): JsonReply {
+    this.#jsonWaiting++;
+    const reply = new JsonReply(batch, (r) => {
+      this.#jsonWaiting--;
+      this.lastSeen = Date.now();
+      this.#ended(r);
+    });
+    this.#register(reply, requests);
+    return reply;
+  }
+
+  /** Whether a GET connection is attached to the standalone stream. */
+  get standaloneConnected(): boolean {
+    return this.#standalone?.connected ?? false;
+  }
+
+  /** Attaches a fresh GET connection as the standalone stream (replacing any other). */
+  openStandalone(conn: SseConnection): void {
+    if (!this.#standalone) this.#standalone = this.#newStream();
+    void this.#standalone.attach(conn);
+    if (this.polling) void this.#standalone.prime(this.#settings.retryMs);
+  }
+
+  /** The stream a `Last-Event-ID` belongs to, when it is one of this session's and still known. */
+  async resumable(lastEventId: string): Promise<string | undefined> {
+    const streamId = await this.#settings.store?.streamOf(lastEventId);
+    return streamId !== undefined && this.ownsStream(streamId) ? streamId : undefined;
+  }
+
+  /** Replays a stream after `lastEventId` on `conn`, then keeps `conn` for its live messages. */
+  async resume(streamId: string, lastEventId: string, conn: SseConnection): Promise<void> {
+    const live = this.#streams.get(streamId);
+    if (live) return live.attach(conn, lastEventId);
+    await this.#settings.store?.replayAfter(lastEventId, (id, data) => {
+      conn.event(data, id, 'message');
+    });
+    conn.end();
+  }
+
+  /** Closes the connection of a request's stream; the client resumes it with GET. */
+  closeRequestStream(requestId: RequestId): boolean {
+    const target = this.#byRequest.get(requestId);
+    return target instanceof MessageStream && this.closeStream(target);
+  }
+
+  /** Closes the connection of a POST stream that has not ended; false without an event store. */
+  closeStream(stream: MessageStream): boolean {
+    if (!this.#settings.store || stream.ended || this.#closed) return false;
+    void stream.dropConnection(this.#settings.retryMs);
+    return true;
+  }
+
+  /** Closes the connection of the standalone stream; the client reconnects with GET. */
+  closeStandaloneStream(): boolean {
+    if (!this.#standalone?.connected) return false;
+    void this.#standalone.dropConnection(this.#settings.retryMs);
+    return true;
+  }
+
+  /** Hands a received body to the server; responses sent meanwhile without a known id go to `target`. */
+  deliver(value: unknown, info: MessageInfo, target?: ReplyTarget): void {
+    this.lastSeen = Date.now();
+    const sink = this.#sink;
+    if (!sink || this.#closed) throw new ConnectionClosedError('The HTTP session is closed.');
+    this.#receiving = target;
+    try {
+      sink.receive(value, info);
+    } finally {
+      this.#receiving = undefined;
+    }
+  }
+
+  send(message: JsonRpcMessage | JsonRpcMessage[], options?: SendOptions): Promise<void> {
+    if (this.#closed) return Promise.reject(new ConnectionClosedError('The HTTP session is closed.'));
+    const list = Array.isArray(message) ? message : [message];
+    const first = list[0];
+    if (!first) return Promise.resolve();
+    if (isResponse(first)) return this.#sendResponses(message, list as JsonRpcResponse[]);
+    const related = options?.relatedRequestId;
+    let target: ReplyTarget | undefined;
+    if (related !== undefined) {
+      const t = this.#byRequest.get(related);
+      if (t?.carriesRelated) target = t;
+    }
+    target ??= this.#standalone;
+    if (!target) {
+      if (!('id' in first)) return Promise.resolve(); // a notification with no stream to go to
+      return Promise.reject(
+        new ConnectionClosedError(
+          'No stream to send this request on: the client has no GET stream open and the request it relates to has ended.',
+        ),
+      );
+    }
+    return target.push(message, JSON.stringify(message), false);
+  }
+
+  #sendResponses(message: JsonRpcMessage | JsonRpcMessage[], list: JsonRpcResponse[]): Promise<void> {
+    let target: ReplyTarget | undefined;
+    let failedInit = false;
+    for (const r of list) {
+      if (r.id !== null && r.id === this.#initId) {
+        this.#initId = undefined;
+        failedInit = !this.#learnRevision(r);
+      }
+      const t = r.id === null ? undefined : this.#byRequest.get(r.id);
+      if (t) {
+        this.#byRequest.delete(r.id as RequestId);
+        t.pending.delete(r.id as RequestId);
+        target ??= t;
+      }
+    }
+    if (!target) {
+      // An answer the server gave at once to a body it could not take (a rejected batch): it ends that POST.
+      target = this.#receiving;
+      if (!target) {
+        this.#settings.onError(new Error('Dropped a response to a request this session is not waiting for.'));
+        return Promise.resolve();
+      }
+      for (const id of target.pending) this.#byRequest.delete(id);
+      target.pending.clear();
+    }
+    const sent = target.push(message, JSON.stringify(message), target.pending.size === 0);
+    if (failedInit) void sent.then(() => this.terminate());
+    return sent;
+  }
+
+  #learnRevision(response: JsonRpcResponse): boolean {
+    if (!('result' in response)) return false;
+    const version = response.result.protocolVersion;
+    if (isLegacyRevision(version)) {
+      this.revision = version;
+      this.#settings.onRevision?.(this, version);
+    }
+    return true;
+  }
+
+  #newStream(): MessageStream {
+    const stream = new MessageStream(
+      `${this.#prefix}${this.#nextStream++}`,
+      this.#settings.store,
+      this.#settings.onError,
+      (s) => {
+        this.#streams.delete(s.id);
+        this.#ended(s);
+      },
+    );
+    this.#streams.set(stream.id, stream);
+    return stream;
+  }
+
+  #ended(target: ReplyTarget): void {
+    if (!this.#targets.delete(target)) return;
+    if (this.#targets.size === 0 && !this.#closed) this.#settings.onAnswered?.(this);
+  }
+
+  #register(target: ReplyTarget, requests: readonly JsonRpcRequest[]): void {
+    this.#targets.add(target);
+    for (const r of requests) {
+      target.pending.add(r.id);
+      this.#byRequest.set(r.id, target);
+    }
+  }
+
+  /** Ends the server's service of this session, then the session itself. */
+  async terminate(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    try {
+      await handle?.close();
+    } catch (error) {
+      this.#settings.onError(error as Error);
+    }
+    await this.close();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const store = this.#settings.store;
+    const streamIds = [...this.#streams.keys()];
+    for (const t of [...this.#targets, ...this.#streams.values()]) t.end();
+    for (const id of streamIds) store?.deleteStream(id).catch(this.#settings.onError);
+    this.#targets.clear();
+    this.#streams.clear();
+    this.#byRequest.clear();
+    this.#standalone = undefined;
+    this.#sink?.closed();
+    this.#settings.onClosed?.(this);
+  }
+}

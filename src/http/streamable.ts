@@ -1,0 +1,146 @@
+/** Streamable HTTP with sessions (revisions 2025-03-26 to 2025-11-25): POST, GET and DELETE. */
+import { ErrorCode } from '../protocol/index.ts';
+import { accepts, type ParsedBody } from './body.ts';
+import type { HandlerContext } from './context.ts';
+import { newSessionId } from './ids.ts';
+import { answerPost, checkBatchAndIds, checkVersionHeader, findInitialize, readPost } from './post.ts';
+import { errorReply, methodNotAllowed, SESSION_NOT_FOUND, TRANSPORT_ERROR } from './reply.ts';
+import { StreamableSession } from './session.ts';
+import { SSE_HEADERS } from './sse.ts';
+
+/** Serves one request on the MCP endpoint of a stateful handler. */
+export async function serveStreamable(request: Request, ctx: HandlerContext): Promise<Response> {
+  switch (request.method) {
+    case 'POST':
+      return post(request, ctx);
+    case 'GET':
+      return get(request, ctx);
+    case 'DELETE':
+      return del(request, ctx);
+    default:
+      return methodNotAllowed('GET, POST, DELETE', 'the MCP endpoint');
+  }
+}
+
+/** The session a request names, or the 400/404 answer. */
+function findSession(request: Request, ctx: HandlerContext): StreamableSession | Response {
+  const id = request.headers.get('mcp-session-id');
+  if (id === null) {
+    return errorReply(
+      400,
+      TRANSPORT_ERROR,
+      'Bad Request: the Mcp-Session-Id header is required; send initialize first to start a session.',
+    );
+  }
+  const session = ctx.registry.get(id, 'streamable-http');
+  if (!(session instanceof StreamableSession)) {
+    return errorReply(
+      404,
+      SESSION_NOT_FOUND,
+      'Session not found: it has expired or was closed; start a new session with initialize (without Mcp-Session-Id).',
+    );
+  }
+  return checkVersionHeader(request, ctx.options) ?? session;
+}
+
+async function post(request: Request, ctx: HandlerContext): Promise<Response> {
+  const body = await readPost(request, ctx.options);
+  if (body instanceof Response) return body;
+  if (findInitialize(body)) return initialize(request, body, ctx);
+  const session = findSession(request, ctx);
+  if (session instanceof Response) return session;
+  const refused = checkBatchAndIds(body, session.revision, (id) => session.inUse(id));
+  if (refused) return refused;
+  return answerPost(session, body, request, ctx.options, { 'mcp-session-id': session.sessionId as string });
+}
+
+async function initialize(request: Request, body: ParsedBody, ctx: HandlerContext): Promise<Response> {
+  const init = findInitialize(body);
+  if (!init || body.messages.length > 1) {
+    return errorReply(
+      400,
+      ErrorCode.InvalidRequest,
+      'Invalid Request: initialize must be the only message of its POST, never part of a batch.',
+    );
+  }
+  if (request.headers.has('mcp-session-id')) {
+    return errorReply(
+      400,
+      ErrorCode.InvalidRequest,
+      'Invalid Request: a session is initialized only once; to start a new one, send initialize without Mcp-Session-Id.',
+      undefined,
+      init.id,
+    );
+  }
+  const { options, registry } = ctx;
+  if (registry.full()) {
+    return errorReply(
+      503,
+      TRANSPORT_ERROR,
+      `Service Unavailable: this server already holds its maximum of ${options.maxSessions} sessions; retry later (or raise maxSessions).`,
+      { 'retry-after': '5' },
+    );
+  }
+  const id = newSessionId();
+  const session = new StreamableSession(id, {
+    store: options.eventStore,
+    retryMs: options.retryMs,
+    keepAliveMs: options.keepAliveMs,
+    maxBufferedBytes: options.maxBufferedBytes,
+    onError: options.onError,
+    onClosed: (s) => registry.remove(s),
+    onRevision: (_s, revision) => registry.update(id, { revision }),
+  });
+  try {
+    session.handle = await ctx.host.connect(session);
+  } catch (error) {
+    options.onError(error as Error);
+    return errorReply(
+      500,
+      ErrorCode.InternalError,
+      `Internal error: the server could not start a session: ${(error as Error).message}`,
+    );
+  }
+  registry.add(session as StreamableSession & { sessionId: string });
+  session.expectInitialize(init.id);
+  return answerPost(session, body, request, options, { 'mcp-session-id': id });
+}
+
+async function get(request: Request, ctx: HandlerContext): Promise<Response> {
+  if (!accepts(request.headers.get('accept'), 'text/event-stream')) {
+    return errorReply(
+      406,
+      TRANSPORT_ERROR,
+      'Not Acceptable: a GET must list text/event-stream in its Accept header.',
+    );
+  }
+  const session = findSession(request, ctx);
+  if (session instanceof Response) return session;
+  const headers = { ...SSE_HEADERS, 'mcp-session-id': session.sessionId as string };
+  const lastEventId = request.headers.get('last-event-id');
+  if (lastEventId !== null) {
+    const streamId = await session.resumable(lastEventId);
+    if (streamId !== undefined) {
+      const conn = session.connection(request.signal);
+      session.resume(streamId, lastEventId, conn).catch(ctx.options.onError);
+      return new Response(conn.body, { status: 200, headers });
+    }
+  }
+  if (session.standaloneConnected) {
+    return errorReply(
+      409,
+      TRANSPORT_ERROR,
+      'Conflict: this session already has its GET stream open; only one is allowed (resume a broken one with Last-Event-ID).',
+    );
+  }
+  const conn = session.connection(request.signal);
+  session.openStandalone(conn);
+  return new Response(conn.body, { status: 200, headers });
+}
+
+async function del(request: Request, ctx: HandlerContext): Promise<Response> {
+  const session = findSession(request, ctx);
+  if (session instanceof Response) return session;
+  await session.terminate();
+  return new Response(null, { status: 200 });
+}

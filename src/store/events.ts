@@ -1,0 +1,142 @@
+/**
+ * Event storage for resumable SSE streams: each event sent on a stream is stored under an id that
+ * names its stream, so that a client reconnecting with `Last-Event-ID` gets the rest of that stream
+ * (and only that stream) replayed.
+ */
+
+/** Receives one replayed event: its id and its data (the JSON text of a message). */
+export type ReplaySink = (eventId: string, data: string) => void | Promise<void>;
+
+/**
+ * Where SSE events are kept for replay. Event data is the JSON text of one message (or batch); the
+ * empty string marks a priming event, which carries an id but no message and is never replayed.
+ * Everything crosses this interface as strings, so an implementation may live in another process.
+ */
+export interface EventStore {
+  /** Stores one event at the end of a stream and returns its id, unique across all streams. */
+  append(streamId: string, data: string): Promise<string>;
+  /** The stream an event id belongs to, or undefined when the id is unknown or has expired. */
+  streamOf(eventId: string): Promise<string | undefined>;
+  /**
+   * Replays, in order, the events of `eventId`'s stream that came after it (priming events skipped),
+   * and returns that stream's id, or undefined when the id is unknown (then nothing is replayed).
+   */
+  replayAfter(eventId: string, send: ReplaySink): Promise<string | undefined>;
+  /** Forgets a stream and its events. */
+  deleteStream(streamId: string): Promise<void>;
+}
+
+/** Options of the in-memory event store. */
+export interface MemoryEventStoreOptions {
+  /** Events kept per stream; older ones are dropped first (default 1,000). */
+  maxEventsPerStream?: number;
+  /** Streams kept in all; the least recently written is dropped first (default 10,000). */
+  maxStreams?: number;
+  /** Milliseconds a stream is kept after its last event (default 10 minutes). */
+  ttlMs?: number;
+}
+
+interface StoredStream {
+  /** The sequence number of `events[0]`. */
+  first: number;
+  /** The sequence number the next event gets. */
+  next: number;
+  events: string[];
+  lastWrite: number;
+}
+
+const SEPARATOR = '_';
+
+/** An EventStore in process memory, bounded per stream, in streams, and in time. */
+export class MemoryEventStore implements EventStore {
+  readonly #streams = new Map<string, StoredStream>();
+  readonly #maxEvents: number;
+  readonly #maxStreams: number;
+  readonly #ttl: number;
+  #lastSweep = 0;
+
+  constructor(options: MemoryEventStoreOptions = {}) {
+    this.#maxEvents = Math.max(1, options.maxEventsPerStream ?? 1000);
+    this.#maxStreams = Math.max(1, options.maxStreams ?? 10_000);
+    this.#ttl = options.ttlMs ?? 10 * 60_000;
+  }
+
+  /** Number of streams held (for tests and metrics). */
+  get size(): number {
+    return this.#streams.size;
+  }
+
+  async append(streamId: string, data: string): Promise<string> {
+    const now = Date.now();
+    this.#sweep(now);
+    let stream = this.#streams.get(streamId);
+    if (stream) {
+      // Re-insert so that Map order stays least-recently-written first.
+      this.#streams.delete(streamId);
+    } else {
+      if (this.#streams.size >= this.#maxStreams) {
+        const oldest = this.#streams.keys().next().value;
+        if (oldest !== undefined) this.#streams.delete(oldest);
+      }
+      stream = { first: 1, next: 1, events: [], lastWrite: now };
+    }
+    this.#streams.set(streamId, stream);
+    const seq = stream.next++;
+    stream.events.push(data);
+    stream.lastWrite = now;
+    if (stream.events.length > this.#maxEvents) {
+      stream.events.shift();
+      stream.first++;
+    }
+    return `${streamId}${SEPARATOR}${seq}`;
+  }
+
+  async streamOf(eventId: string): Promise<string | undefined> {
+    const parsed = this.#parse(eventId);
+    return parsed ? parsed.streamId : undefined;
+  }
+
+  async replayAfter(eventId: string, send: ReplaySink): Promise<string | undefined> {
+    const parsed = this.#parse(eventId);
+    if (!parsed) return undefined;
+    const { streamId, seq, stream } = parsed;
+    // Copy first: `send` may await, and the stream may grow meanwhile; later events go live.
+    const start = Math.max(seq + 1, stream.first);
+    const events = stream.events.slice(start - stream.first, stream.next - stream.first);
+    for (let i = 0; i < events.length; i++) {
+      const data = events[i] as string;
+      if (data === '') continue;
+      await send(`${streamId}${SEPARATOR}${start + i}`, data);
+    }
+    return streamId;
+  }
+
+  async deleteStream(streamId: string): Promise<void> {
+    this.#streams.delete(streamId);
+  }
+
+  #parse(eventId: string): { streamId: string; seq: number; stream: StoredStream } | undefined {
+    const cut = eventId.lastIndexOf(SEPARATOR);
+    if (cut <= 0) return undefined;
+    const streamId = eventId.slice(0, cut);
+    const seqText = eventId.slice(cut + 1);
+    if (!/^[0-9]{1,15}$/.test(seqText)) return undefined;
+    const seq = Number(seqText);
+    const stream = this.#streams.get(streamId);
+    if (!stream || seq >= stream.next) return undefined;
+    if (Date.now() - stream.lastWrite > this.#ttl) {
+      this.#streams.delete(streamId);
+      return undefined;
+    }
+    return { streamId, seq, stream };
+  }
+
+  #sweep(now: number): void {
+    if (now - this.#lastSweep < Math.min(this.#ttl, 60_000)) return;
+    this.#lastSweep = now;
+    for (const [id, stream] of this.#streams) {
+      if (now - stream.lastWrite <= this.#ttl) break; // Map order: least recently written first
+      this.#streams.delete(id);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Session records: the small, serializable facts about one stateful HTTP session. The live
+ * connection objects stay in the process that serves them; the record is what another process (or
+ * a restart) can know about the session.
+ */
+
+/** Which HTTP transport a session runs on. */
+export type SessionTransportKind = 'streamable-http' | 'sse';
+
+/** What is stored about one session. Plain JSON data only. */
+export interface SessionRecord {
+  /** The session id (the `Mcp-Session-Id` header, or the `sessionId` query parameter of HTTP+SSE). */
+  id: string;
+  /** The transport the session runs on. */
+  transport: SessionTransportKind;
+  /** The revision negotiated by `initialize`, once known. */
+  revision?: string;
+  /** When the session was created, ms since the epoch. */
+  createdAt: number;
+  /** When the client was last heard from, ms since the epoch. */
+  lastSeen: number;
+  /** The authenticated principal the session is bound to, when there is one. */
+  subject?: string;
+}
+
+/** Where session records are kept. Every call is async so that the store may be remote. */
+export interface SessionStore {
+  /** The record of a session, or undefined when it is unknown or expired. */
+  get(id: string): Promise<SessionRecord | undefined>;
+  /** Creates or replaces a record. */
+  set(record: SessionRecord): Promise<void>;
+  /** Changes some fields of an existing record; does nothing when the record is unknown. */
+  update(id: string, changes: Partial<Omit<SessionRecord, 'id'>>): Promise<void>;
+  /** Forgets a session. */
+  delete(id: string): Promise<void>;
+  /** How many sessions are stored. */
+  count(): Promise<number>;
+}
+
+/** Options of the in-memory session store. */
+export interface MemorySessionStoreOptions {
+  /** Milliseconds after `lastSeen` at which a record expires (default: never). */
+  ttlMs?: number;
+}
+
+/** A SessionStore in process memory. Records are copied in and out, as a remote store would. */
+export class MemorySessionStore implements SessionStore {
+  readonly #records = new Map<string, SessionRecord>();
+  readonly #ttl: number;
+
+  constructor(options: MemorySessionStoreOptions = {}) {
+    this.#ttl = options.ttlMs ?? Number.POSITIVE_INFINITY;
+  }
+
+  async get(id: string): Promise<SessionRecord | undefined> {
+    const record = this.#live(id);
+    return record ? { ...record } : undefined;
+  }
+
+  async set(record: SessionRecord): Promise<void> {
+    this.#records.set(record.id, { ...record });
+  }
+
+  async update(id: string, changes: Partial<Omit<SessionRecord, 'id'>>): Promise<void> {
+    const record = this.#live(id);
+    if (record) this.#records.set(id, { ...record, ...changes, id });
+  }
+
+  async delete(id: string): Promise<void> {
+    this.#records.delete(id);
+  }
+
+  async count(): Promise<number> {
+    for (const id of [...this.#records.keys()]) this.#live(id);
+    return this.#records.size;
+  }
+
+  #live(id: string): SessionRecord | undefined {
+    const record = this.#records.get(id);
+    if (record && Date.now() - record.lastSeen > this.#ttl) {
+      this.#records.delete(id);
+      return undefined;
+    }
+    return record;
+  }
+}
