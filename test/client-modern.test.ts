@@ -134,7 +134,23 @@ describe('client: logging and headers in the modern era', () => {
   });
 
   it('drops tools whose x-mcp-header annotations are invalid and refuses to call them', async () => {
-    const s = new McpServer({ name: 's', version: '1' });
+    // A server that lists a tool with a broken annotation (mcpkit's own server refuses to register one).
+    const badTool = {
+      name: 'bad_tool',
+      inputSchema: { type: 'object', properties: { n: { type: 'number', 'x-mcp-header': 'Bad Name' } } },
+    };
+    const s = new McpServer({
+      name: 's',
+      version: '1',
+      middleware: [
+        async (r, next) => {
+          const result = await next();
+          return r.method === 'tools/list'
+            ? { ...result, tools: [...(result.tools as object[]), badTool] }
+            : result;
+        },
+      ],
+    });
     s.tool(
       'valid_tool',
       {
@@ -142,14 +158,6 @@ describe('client: logging and headers in the modern era', () => {
         input: { type: 'object', properties: { region: { type: 'string', 'x-mcp-header': 'Region' } } },
       },
       () => 'ok',
-    );
-    s.tool(
-      'bad_tool',
-      {
-        description: 'd',
-        input: { type: 'object', properties: { n: { type: 'number', 'x-mcp-header': 'Bad Name' } } },
-      },
-      () => 'no',
     );
     const client = await pair(s, new McpClient());
     expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['valid_tool']);

@@ -11,6 +11,7 @@ import {
   ErrorCode,
   type GetPromptResult,
   hasCapability,
+  headerParams,
   type Implementation,
   type InitializeResult,
   isLegacyRevision,
@@ -43,7 +44,7 @@ import {
 } from '../protocol/index.ts';
 import { Emitter, JsonRpcPeer, type Middleware, type RequestOptions, type Transport } from '../rpc/index.ts';
 import { ResultCache } from './cache.ts';
-import { type Era, eraMemory, headerParams, isModernError, paramHeaders, withEnvelope } from './era.ts';
+import { type Era, eraMemory, isModernError, paramHeaders, withEnvelope } from './era.ts';
 import { answerServerRequest, type ClientHandlers, capabilitiesFor } from './handlers.ts';
 import { OutputValidator } from './output.ts';
 

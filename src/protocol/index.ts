@@ -1,5 +1,6 @@
 /** The protocol layer: revisions, messages, types, error codes. Pure data, no I/O. */
 export * from './errors.ts';
+export * from './headers.ts';
 export * from './jsonrpc.ts';
 export * from './methods.ts';
 export * from './modern.ts';

@@ -14,6 +14,11 @@ export interface MessageInfo {
    * `Last-Event-ID` (HTTP, 2025-11-25 polling). Returns false when there is no such stream.
    */
   closeSseStream?: () => boolean;
+  /**
+   * The message came without a session (stateless HTTP): the server serves it as if the session
+   * had been initialized at `protocolVersion`, with no client capabilities.
+   */
+  stateless?: boolean;
 }
 
 /** The authenticated principal behind a message. */

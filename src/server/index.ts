@@ -1,8 +1,9 @@
 /** The server: McpServer, its registrations and the handler context. */
+
+export type { Registered } from './catalog.ts';
 export * from './context.ts';
 export type { PromptDefinition, PromptHandler, PromptReturn } from './prompts.ts';
 export type { Completer, ReadReturn, ResourceDefinition, ResourceTemplateDefinition } from './resources.ts';
-export type { Registered } from './catalog.ts';
 export * from './server.ts';
 export { ServerSession } from './session.ts';
 export type { InferArgs, ToolDefinition, ToolHandler, ToolReturn } from './tools.ts';

@@ -414,3 +414,29 @@ describe('server/prompts', () => {
     });
   });
 });
+
+describe('server/tools: x-mcp-header parameters (2026-07-28)', () => {
+  it('exposes a tool’s header parameters and refuses an invalid annotation at registration', () => {
+    const server = new McpServer({ name: 's', version: '1' });
+    server.tool(
+      'geo',
+      {
+        description: 'd',
+        input: { type: 'object', properties: { region: { type: 'string', 'x-mcp-header': 'Region' } } },
+      },
+      () => 'ok',
+    );
+    expect(server.toolHeaders('geo')).toEqual([['region', 'Region']]);
+    expect(server.toolHeaders('nope')).toBeUndefined();
+    expect(() =>
+      server.tool(
+        'bad',
+        {
+          description: 'd',
+          input: { type: 'object', properties: { n: { type: 'number', 'x-mcp-header': 'N' } } },
+        },
+        () => 'x',
+      ),
+    ).toThrow(/invalid x-mcp-header/);
+  });
+});

@@ -234,6 +234,14 @@ export class McpServer {
     return this.#catalog.handle(this.#catalog.prompts, name, entry);
   }
 
+  /**
+   * The `x-mcp-header` parameters of a tool ([argument, header] pairs), for the HTTP layer's
+   * `Mcp-Param-*` checks; undefined for a tool that does not exist.
+   */
+  toolHeaders(name: string): ReadonlyArray<readonly [string, string]> | undefined {
+    return this.#catalog.lookup(this.#catalog.tools, name)?.headers;
+  }
+
   /** Tells subscribed sessions that a resource changed (`notifications/resources/updated`). */
   async resourceUpdated(uri: string): Promise<void> {
     const sends: Promise<void>[] = [];

@@ -137,6 +137,12 @@ export class ServerSession implements SessionInfo, ContextHost {
       return this.#server.serveModern(method, params, inbound, this);
     if (method === 'initialize') return this.#initialize(params);
     if (method === 'ping') return {};
+    if (this.#revision === undefined && inbound.info?.stateless) {
+      this.#revision = negotiateVersion(
+        inbound.info.protocolVersion ?? '2025-03-26',
+        this.#server.supportedRevisions,
+      );
+    }
     if (this.#revision === undefined) {
       throw new McpError(
         ErrorCode.InvalidRequest,

@@ -4,6 +4,7 @@ import {
   type CallToolResult,
   ErrorCode,
   FEATURES,
+  headerParams,
   type Icon,
   type JsonSchema,
   McpError,
@@ -58,7 +59,8 @@ export interface ToolEntry {
   readonly input: CompiledSchema | undefined;
   readonly output: CompiledSchema | undefined;
   readonly handler: ToolHandler<unknown>;
-  enabled: boolean;
+  /** The `x-mcp-header` parameters: [argument name, header name] pairs. */
+  readonly headers: ReadonlyArray<readonly [string, string]>;
 }
 
 /** Compiles a tool's schemas once and builds its listed form. */
@@ -79,7 +81,13 @@ export function buildTool(name: string, def: ToolDefinition, handler: ToolHandle
   if (def.annotations !== undefined) listed.annotations = def.annotations;
   if (def.icons !== undefined) listed.icons = def.icons;
   if (def._meta !== undefined) listed._meta = def._meta;
-  return { listed, input, output, handler, enabled: true };
+  const headers = headerParams(listed);
+  if (headers === undefined) {
+    throw new Error(
+      `Tool '${name}' has an invalid x-mcp-header annotation: each must be a unique HTTP token on a string, integer or boolean property.`,
+    );
+  }
+  return { listed, input, output, handler, headers };
 }
 
 function errorResult(text: string): CallToolResult {
