@@ -89,6 +89,7 @@ export function registerContentTools(server: McpServer): void {
         },
         allOf: [{ anyOf: [{ required: ['phone'] }, { required: ['email'] }] }],
         if: { properties: { contactMethod: { const: 'phone' } } },
+        // biome-ignore lint/suspicious/noThenProperty: 'then' is a JSON Schema keyword here.
         then: { required: ['phone'] },
         else: { required: ['email'] },
         additionalProperties: false,
