@@ -43,3 +43,12 @@ describe('basic/transports/streamable-http: x-mcp-header parameters', () => {
     }
   });
 });
+
+describe('basic/transports/streamable-http: values that look encoded', () => {
+  it('encodes a plain value that looks like the encoded form, so it reads back as itself', () => {
+    const tricky = '=?base64?SGVsbG8=?=';
+    const encoded = encodeHeaderValue(tricky) as string;
+    expect(encoded).not.toBe(tricky);
+    expect(decodeHeaderValue(encoded)).toBe(tricky);
+  });
+});

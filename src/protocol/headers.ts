@@ -34,7 +34,7 @@ export function headerParams(tool: Tool): Array<[param: string, header: string]>
 export function encodeHeaderValue(value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined;
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  const plain = /^[\x20-\x7e]*$/.test(text) && text.trim() === text;
+  const plain = /^[\x20-\x7e]*$/.test(text) && text.trim() === text && !/^=\?base64\?.*\?=$/s.test(text);
   if (plain) return text;
   const bytes = new TextEncoder().encode(text);
   let binary = '';

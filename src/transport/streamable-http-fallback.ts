@@ -1,13 +1,23 @@
 /**
- * The backwards-compatible HTTP client transport ("Backwards Compatibility" in the 2025-03-26 to
- * 2025-11-25 transports pages): the initialize request is POSTed as Streamable HTTP; if the server
- * answers 400, 404 or 405, a GET to the same URL looks for an HTTP+SSE stream and its `endpoint`
- * event, and the initialize request is sent there instead.
+ * The backwards-compatible HTTP client transport ("Backwards Compatibility" in the transports
+ * pages): the initialize request is POSTed as Streamable HTTP; if the server answers 400, 404 or
+ * 405 without a JSON-RPC error only a modern server sends, a GET to the same URL looks for an
+ * HTTP+SSE stream and its `endpoint` event, and the initialize request is sent there instead. A
+ * 2026-07-28 request sent first (the `server/discover` probe) chooses Streamable HTTP when it
+ * succeeds or is refused as only a modern server refuses it; any other refusal reaches the caller
+ * as an error and leaves the choice to the initialize request that follows.
  */
-import { ConnectionClosedError, isRequest, type JsonRpcMessage } from '../protocol/index.ts';
+import {
+  ConnectionClosedError,
+  isNotification,
+  isRequest,
+  type JsonRpcMessage,
+  type RequestId,
+} from '../protocol/index.ts';
 import type { SendOptions, Transport, TransportSink } from '../rpc/index.ts';
 import { SseClientTransport } from './sse-client.ts';
 import { StreamableHttpClientTransport } from './streamable-http.ts';
+import { isModernRefusal, isModernRequest } from './streamable-http-modern.ts';
 import type { StreamableHttpClientOptions } from './streamable-http-options.ts';
 import { HttpStatusError } from './streamable-http-request.ts';
 
@@ -32,8 +42,9 @@ export class AutoHttpClientTransport implements Transport {
   readonly #options: AutoHttpClientOptions;
   #sink: TransportSink | undefined;
   #inner: StreamableHttpClientTransport | SseClientTransport | undefined;
-  #candidate: Transport | undefined;
+  #candidate: StreamableHttpClientTransport | SseClientTransport | undefined;
   #kind: HttpTransportKind | undefined;
+  #probe: { id: RequestId; transport: StreamableHttpClientTransport; cancelled: boolean } | undefined;
   #choosing: Promise<void> | undefined;
   #closed = false;
   #ended = false;
@@ -66,6 +77,12 @@ export class AutoHttpClientTransport implements Transport {
   async send(message: JsonRpcMessage | JsonRpcMessage[], options?: SendOptions): Promise<void> {
     if (this.#closed) throw new ConnectionClosedError('The HTTP transport is closed.');
     if (!this.#sink) throw new Error('Start the transport (connect it to a peer) before sending.');
+    const probe = this.#probe;
+    if (probe && cancels(message, probe.id)) {
+      // Cancels the modern probe in flight (by closing its POST) without waiting for it.
+      probe.cancelled = true;
+      return probe.transport.send(message, options);
+    }
     if (this.#choosing) await this.#choosing.catch(() => {});
     if (this.#inner) return this.#inner.send(message, options);
     if (this.#closed) throw new ConnectionClosedError('The HTTP transport is closed.');
@@ -79,9 +96,30 @@ export class AutoHttpClientTransport implements Transport {
   }
 
   async #choose(message: JsonRpcMessage | JsonRpcMessage[], options: SendOptions | undefined): Promise<void> {
-    const streamable = new StreamableHttpClientTransport(this.#url, this.#options);
-    this.#candidate = streamable;
-    streamable.start(this.#relay(streamable));
+    let streamable = this.#candidate;
+    if (!(streamable instanceof StreamableHttpClientTransport)) {
+      streamable = new StreamableHttpClientTransport(this.#url, this.#options);
+      this.#candidate = streamable;
+      streamable.start(this.#relay(streamable));
+    }
+    if (isModernRequest(message)) {
+      // Chosen unless the server refuses the request as no modern server would; chosen already
+      // while its answer is delivered, so that the caller sees the choice made.
+      this.#adopt(streamable, 'streamable-http');
+      const probe = { id: message.id, transport: streamable, cancelled: false };
+      this.#probe = probe;
+      try {
+        await streamable.send(message, { ...options, rejectHttpErrors: true });
+        if (probe.cancelled) this.#undecide(streamable);
+      } catch (error) {
+        if (!(error instanceof HttpStatusError) || !isModernRefusal(error)) this.#undecide(streamable);
+        if (!(error instanceof HttpStatusError)) throw error;
+        this.#sink?.receive(error.toResponse(message.id));
+      } finally {
+        this.#probe = undefined;
+      }
+      return;
+    }
     if (Array.isArray(message) || !isRequest(message) || message.method !== 'initialize') {
       this.#adopt(streamable, 'streamable-http');
       return streamable.send(message, options);
@@ -94,14 +132,16 @@ export class AutoHttpClientTransport implements Transport {
     } catch (error) {
       if (!(error instanceof HttpStatusError)) throw error;
       const statuses = this.#options.fallbackStatuses ?? DEFAULT_FALLBACK_STATUSES;
-      if (!statuses.includes(error.status)) {
+      if (!statuses.includes(error.status) || isModernRefusal(error)) {
         // Not a sign of the old transport: the initialize request fails as it would on Streamable HTTP.
+        if (isModernRefusal(error)) this.#adopt(streamable, 'streamable-http');
         this.#sink?.receive(error.toResponse(message.id));
         return;
       }
       refusal = error;
     }
     const sse = new SseClientTransport(this.#url, this.#options);
+    await streamable.close();
     this.#candidate = sse;
     try {
       await sse.start(this.#relay(sse));
@@ -124,6 +164,13 @@ export class AutoHttpClientTransport implements Transport {
     this.#inner = transport;
     this.#kind = kind;
     this.#candidate = undefined;
+  }
+
+  /** Takes back a choice made ahead of time: the next message chooses again. */
+  #undecide(transport: StreamableHttpClientTransport): void {
+    this.#inner = undefined;
+    this.#kind = undefined;
+    this.#candidate = transport;
   }
 
   /** The sink given to a candidate: messages pass through; its close counts once it is chosen. */
@@ -151,4 +198,14 @@ export class AutoHttpClientTransport implements Transport {
     if (transport) await transport.close();
     this.#end();
   }
+}
+
+/** Whether a message is the `notifications/cancelled` of request `id`. */
+function cancels(message: JsonRpcMessage | JsonRpcMessage[], id: RequestId): boolean {
+  return (
+    !Array.isArray(message) &&
+    isNotification(message) &&
+    message.method === 'notifications/cancelled' &&
+    message.params?.requestId === id
+  );
 }

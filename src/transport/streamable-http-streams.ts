@@ -2,7 +2,8 @@
  * The SSE streams of a Streamable HTTP client: a POST's answer stream or the GET stream, each
  * possibly spanning several connections. A stream that drops before it delivered the answers it owes
  * is resumed with GET and `Last-Event-ID` after the server's `retry` delay (or a growing backoff),
- * within a bound on failed attempts; a POST stream that delivered its answers is done.
+ * within a bound on failed attempts; a POST stream that delivered its answers is done. A 2026-07-28
+ * response stream is not resumable: if it drops before its answer, the request fails.
  */
 import type { RequestId } from '../protocol/index.ts';
 import { hasMediaType, parseMessages, readSse } from './sse-parse.ts';
@@ -15,6 +16,8 @@ export interface SseStream {
   readonly standalone: boolean;
   /** The session the stream belongs to. */
   readonly session: string | undefined;
+  /** Whether a dropped stream may be resumed with GET and `Last-Event-ID` (not in 2026-07-28). */
+  readonly resumable: boolean;
   /** Requests whose answers this stream still owes (empty for the GET stream). */
   readonly pending: Set<RequestId>;
   /** Aborts every connection of the stream. */
@@ -64,15 +67,16 @@ export class SseStreams {
     session: string | undefined,
     controller: AbortController,
     ids: RequestId[],
+    resumable = true,
   ): void {
-    const stream = this.#add(false, session, controller, new Set(ids));
+    const stream = this.#add(false, session, controller, new Set(ids), resumable);
     void this.#consume(stream, response);
   }
 
   /** Opens the GET stream of `session`, unless one is open already. */
   openGet(session: string | undefined): void {
     for (const s of this.#streams) if (s.standalone) return;
-    const stream = this.#add(true, session, new AbortController(), new Set());
+    const stream = this.#add(true, session, new AbortController(), new Set(), true);
     void this.#connect(stream);
   }
 
@@ -91,10 +95,12 @@ export class SseStreams {
     session: string | undefined,
     controller: AbortController,
     pending: Set<RequestId>,
+    resumable: boolean,
   ) {
     const stream: SseStream = {
       standalone,
       session,
+      resumable,
       pending,
       controller,
       lastEventId: undefined,
@@ -146,15 +152,21 @@ export class SseStreams {
     } catch (error) {
       failure = error;
     }
-    if (this.#gone(stream)) return;
+    if (this.#gone(stream)) {
+      this.#streams.delete(stream);
+      return;
+    }
     if (progressed) stream.failed = 0;
     if (!stream.standalone && stream.pending.size === 0) {
       this.#streams.delete(stream);
       return;
     }
-    if (!stream.standalone && stream.lastEventId === undefined) {
+    if (!stream.standalone && (!stream.resumable || stream.lastEventId === undefined)) {
       const why = failure === undefined ? '' : ` (${messageOf(failure)})`;
-      this.#fail(stream, `ended before answering and sent no event id to resume from${why}`);
+      const reason = stream.resumable
+        ? 'and sent no event id to resume from'
+        : '(a 2026-07-28 response stream cannot be resumed)';
+      this.#fail(stream, `ended before answering ${reason}${why}`);
       return;
     }
     this.#schedule(stream, failure);

@@ -1,8 +1,10 @@
 /**
- * The Streamable HTTP client transport (2025-03-26 to 2025-11-25): every message is a POST to the MCP
- * endpoint, answered with 202, one JSON body or an SSE stream; a GET stream carries server-initiated
- * messages; dropped streams resume with GET and `Last-Event-ID`; the session id and the negotiated
- * protocol version travel as headers.
+ * The Streamable HTTP client transport. Every message is a POST to the MCP endpoint, answered with
+ * 202, one JSON body or an SSE stream. 2025-03-26 to 2025-11-25: a GET stream carries
+ * server-initiated messages; dropped streams resume with GET and `Last-Event-ID`; the session id and
+ * the negotiated protocol version travel as headers. 2026-07-28 (a message whose `params._meta`
+ * names the protocol version): no session, no GET stream, no resumption; the request metadata
+ * headers mirror the body; closing a request's POST is its cancellation.
  */
 import {
   ConnectionClosedError,
@@ -16,6 +18,7 @@ import {
 } from '../protocol/index.ts';
 import type { Transport, TransportSink } from '../rpc/index.ts';
 import { hasMediaType, parseMessages } from './sse-parse.ts';
+import { modernHeaders, modernVersionOf } from './streamable-http-modern.ts';
 import {
   DEFAULT_RECONNECT_POLICY,
   SessionExpiredError,
@@ -41,6 +44,8 @@ const VISIBLE_ASCII = /^[\x21-\x7E]+$/;
 interface Outstanding {
   message: JsonRpcRequest;
   session: string | undefined;
+  /** Aborts the POST of a modern request: its cancellation. */
+  cancel: AbortController | undefined;
 }
 
 /** A client transport for the Streamable HTTP transport. */
@@ -94,14 +99,49 @@ export class StreamableHttpClientTransport implements Transport {
     if (this.#sessionId !== undefined) this.#openGetStream();
   }
 
+  /**
+   * Sends a message as one POST. A message whose `params._meta` names the protocol version is sent
+   * the 2026-07-28 way; a `notifications/cancelled` for such a request aborts that request's POST
+   * instead of being sent. `options.headers` are added to the POST.
+   */
   async send(message: JsonRpcMessage | JsonRpcMessage[], options?: StreamableHttpSendOptions): Promise<void> {
     this.#assertOpen();
-    const list = Array.isArray(message) ? message : [message];
-    if (this.#recovery && !list.every(passesDuringRecovery)) {
+    let body = message;
+    let list = Array.isArray(message) ? message : [message];
+    const kept = list.filter((m) => !this.#cancelsModern(m));
+    if (kept.length === 0) return;
+    if (kept.length !== list.length) {
+      list = kept;
+      body = kept;
+    }
+    const modern = Array.isArray(body) ? undefined : modernVersionOf(body);
+    if (modern === undefined && this.#recovery && !list.every(passesDuringRecovery)) {
       await this.#recovery.catch(() => {});
       this.#assertOpen();
     }
-    await this.#post(message, list, options?.rejectHttpErrors === true);
+    await this.#post(body, list, {
+      reject: options?.rejectHttpErrors === true,
+      extra: options?.headers,
+      modern,
+    });
+  }
+
+  /**
+   * A `notifications/cancelled` for a modern request, or one that is itself modern: on modern HTTP,
+   * closing the request's POST is the cancellation and no notification is sent. Aborts the POST;
+   * true when the notification is to be dropped.
+   */
+  #cancelsModern(m: JsonRpcMessage): boolean {
+    if (!isNotification(m) || m.method !== 'notifications/cancelled') return false;
+    const id = m.params?.requestId;
+    const outstanding =
+      typeof id === 'string' || typeof id === 'number' ? this.#outstanding.get(id) : undefined;
+    if (outstanding?.cancel) {
+      this.#forget(outstanding.message.id);
+      outstanding.cancel.abort(new Error(`Request ${JSON.stringify(id)} was cancelled.`));
+      return true;
+    }
+    return modernVersionOf(m) !== undefined;
   }
 
   /** Ends the session: DELETE with the session id (a 405 or 404 answer is fine). */
@@ -137,33 +177,45 @@ export class StreamableHttpClientTransport implements Transport {
   async #post(
     body: JsonRpcMessage | JsonRpcMessage[],
     list: JsonRpcMessage[],
-    reject: boolean,
+    how: PostOptions,
   ): Promise<void> {
-    const initializing = list.some((m) => isRequest(m) && m.method === 'initialize');
+    const { reject, modern } = how;
+    const initializing = modern === undefined && list.some((m) => isRequest(m) && m.method === 'initialize');
     if (initializing) this.#startNewSession();
-    const session = this.#sessionId;
-    const version = initializing ? undefined : this.#protocolVersion;
+    const session = modern === undefined ? this.#sessionId : undefined;
+    const own =
+      modern === undefined
+        ? {
+            'mcp-session-id': session,
+            'mcp-protocol-version': initializing ? undefined : this.#protocolVersion,
+          }
+        : modernHeaders(list[0] as JsonRpcMessage, modern);
     const requests = list.filter(isRequest);
+    const controller = new AbortController();
     for (const r of requests) {
-      this.#outstanding.set(r.id, { message: r, session });
-      if (r.method === 'initialize') this.#initializeIds.add(r.id);
+      this.#outstanding.set(r.id, {
+        message: r,
+        session,
+        cancel: modern === undefined ? undefined : controller,
+      });
+      if (initializing && r.method === 'initialize') this.#initializeIds.add(r.id);
     }
     for (const m of list) {
       const cancelled = isNotification(m) && m.method === 'notifications/cancelled' && m.params?.requestId;
       if (typeof cancelled === 'string' || typeof cancelled === 'number') this.#forget(cancelled);
     }
-    const controller = new AbortController();
     let response: Response;
     try {
       response = await fetchWithAuthRetry(this.#options, async () =>
         this.#fetch(this.#url, {
           ...this.#options.requestInit,
           method: 'POST',
-          headers: await this.#headers(
-            { accept: ACCEPT_POST, 'content-type': 'application/json' },
-            session,
-            version,
-          ),
+          headers: await buildHeaders(this.#options, {
+            ...how.extra,
+            accept: ACCEPT_POST,
+            'content-type': 'application/json',
+            ...own,
+          }),
           body: JSON.stringify(body),
           signal: AbortSignal.any([controller.signal, combinedSignal(this.#closing.signal, this.#options)]),
         }),
@@ -171,7 +223,12 @@ export class StreamableHttpClientTransport implements Transport {
     } catch (error) {
       for (const r of requests) this.#forget(r.id);
       if (this.#closed) throw new ConnectionClosedError('The Streamable HTTP transport is closed.');
+      if (controller.signal.aborted) return; // the caller cancelled the request
       throw new Error(`POST ${this.#url.href} failed: ${asError(error).message}`, { cause: error });
+    }
+    if (controller.signal.aborted) {
+      discardBody(response);
+      return;
     }
     if (response.status === 404 && session !== undefined) {
       discardBody(response);
@@ -187,13 +244,18 @@ export class StreamableHttpClientTransport implements Transport {
       return;
     }
     if (initializing) this.#captureSession(response);
-    if (list.some((m) => isNotification(m) && m.method === 'notifications/initialized'))
+    if (
+      modern === undefined &&
+      list.some((m) => isNotification(m) && m.method === 'notifications/initialized')
+    )
       this.#openGetStream();
     if (requests.length === 0 || response.status === 202 || response.status === 204) {
       discardBody(response);
+      // Without a session there is no other stream the answer could come on.
+      if (modern !== undefined) this.#answerMissing(requests, `HTTP ${response.status} without a body`);
       return;
     }
-    await this.#readAnswer(response, requests, session, controller);
+    await this.#readAnswer(response, requests, session, controller, modern === undefined);
   }
 
   async #readAnswer(
@@ -201,6 +263,7 @@ export class StreamableHttpClientTransport implements Transport {
     requests: JsonRpcRequest[],
     session: string | undefined,
     controller: AbortController,
+    resumable: boolean,
   ): Promise<void> {
     const type = response.headers.get('content-type');
     if (hasMediaType(type, 'text/event-stream') && response.body) {
@@ -209,6 +272,7 @@ export class StreamableHttpClientTransport implements Transport {
         session,
         controller,
         requests.map((r) => r.id),
+        resumable,
       );
       return;
     }
@@ -222,13 +286,18 @@ export class StreamableHttpClientTransport implements Transport {
         }
         problem = 'an empty JSON body';
       } catch (error) {
-        if (this.#closed) return;
+        if (this.#closed || controller.signal.aborted) return;
         problem = `a JSON body that could not be read: ${asError(error).message}`;
       }
     } else {
       discardBody(response);
       problem = `Content-Type ${type ?? '(none)'}, neither application/json nor text/event-stream`;
     }
+    this.#answerMissing(requests, problem);
+  }
+
+  /** Answers the requests of a POST whose answer did not come with a local error. */
+  #answerMissing(requests: JsonRpcRequest[], problem: string): void {
     for (const r of requests) {
       if (this.#outstanding.has(r.id)) {
         this.#deliver(
@@ -373,7 +442,7 @@ export class StreamableHttpClientTransport implements Transport {
       .map((o) => o.message);
     await Promise.all(
       again.map((m) =>
-        this.#post(m, [m], false).catch((error: unknown) => {
+        this.#post(m, [m], { reject: false, extra: undefined, modern: undefined }).catch((error: unknown) => {
           if (!this.#outstanding.has(m.id)) return;
           this.#deliver(
             localErrorResponse(m.id, `Re-sending after a new session failed: ${asError(error).message}`),
@@ -412,6 +481,16 @@ export class StreamableHttpClientTransport implements Transport {
   #report(error: Error): void {
     this.#options.onerror?.(error);
   }
+}
+
+/** How one POST is sent. */
+interface PostOptions {
+  /** Reject with HttpStatusError on an HTTP error status instead of answering the requests. */
+  reject: boolean;
+  /** Extra headers of this message (`SendOptions.headers`). */
+  extra: Record<string, string> | undefined;
+  /** The protocol version of a modern message (from its `_meta`); undefined for a legacy one. */
+  modern: string | undefined;
 }
 
 /** Messages that go out at once while a new session is being set up. */
