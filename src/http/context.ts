@@ -1,10 +1,16 @@
 /** What every route of the handler shares. */
+import type { ModernExchange } from './exchange.ts';
+import type { ModernCheckHost } from './modern-check.ts';
 import type { ResolvedOptions, SessionHost } from './options.ts';
 import type { SessionRegistry } from './registry.ts';
 
-/** The host, the options and the live sessions of one handler. */
+/** The host, the options, the live sessions and the 2026-07-28 requests in flight of one handler. */
 export interface HandlerContext {
   readonly host: SessionHost;
   readonly options: ResolvedOptions;
   readonly registry: SessionRegistry;
+  /** The stateless revision: whether the host serves it, and the versions it lists. */
+  readonly modern: ModernCheckHost & { readonly enabled: boolean };
+  /** The 2026-07-28 requests being served right now. */
+  readonly exchanges: Set<ModernExchange>;
 }

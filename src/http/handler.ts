@@ -1,18 +1,28 @@
 /**
  * `createHttpHandler`: MCP over HTTP as one web-standard `fetch(request) → Response` function. It
- * serves Streamable HTTP (with sessions, or stateless) on one path and the HTTP+SSE transport of
- * 2024-11-05 on two more, after checking Host and Origin.
+ * serves Streamable HTTP on one path — each POST of the stateless revision 2026-07-28 on its own,
+ * the stateful revisions with sessions (or without) — and the HTTP+SSE transport of 2024-11-05 on
+ * two more, after checking Host and Origin.
  */
-import { ErrorCode, type RequestId } from '../protocol/index.ts';
+import { ErrorCode, LEGACY_REVISIONS, MODERN_REVISION, type RequestId } from '../protocol/index.ts';
 import type { HandlerContext } from './context.ts';
+import type { ModernExchange } from './exchange.ts';
 import { checkHostAndOrigin } from './guard.ts';
 import { openLegacySse, postLegacyMessage } from './legacy-sse.ts';
-import { type HttpHandlerOptions, resolveOptions, type SessionHost } from './options.ts';
+import { serveModernPost } from './modern.ts';
+import { isModernPost } from './modern-check.ts';
+import {
+  type HttpHandlerOptions,
+  type ResolvedOptions,
+  resolveOptions,
+  type SessionHost,
+} from './options.ts';
+import { readPost } from './post.ts';
 import { SessionRegistry } from './registry.ts';
-import { errorReply, TRANSPORT_ERROR } from './reply.ts';
+import { errorReply, methodNotAllowed, TRANSPORT_ERROR } from './reply.ts';
 import { StreamableSession } from './session.ts';
-import { serveStateless } from './stateless.ts';
-import { serveStreamable } from './streamable.ts';
+import { postStateless } from './stateless.ts';
+import { postStreamable, serveStreamable } from './streamable.ts';
 
 /** The handler: call it (or its `fetch`) with a Request; the other members control its sessions. */
 export interface HttpHandler {
@@ -32,7 +42,12 @@ export interface HttpHandler {
   closeSession(sessionId: string): Promise<boolean>;
   /** Number of live sessions. */
   readonly sessionCount: number;
-  /** Ends every session and stops the idle timer. */
+  /**
+   * Number of 2026-07-28 requests being served right now (open `subscriptions/listen` streams
+   * included); a request leaves the count when it is answered or its client closes the connection.
+   */
+  readonly requestsInFlight: number;
+  /** Ends every session and every 2026-07-28 request in flight, and stops the idle timer. */
   close(): Promise<void>;
 }
 
@@ -45,7 +60,15 @@ export function createHttpHandler(host: SessionHost, options?: HttpHandlerOption
     store: resolved.sessionStore,
     onError: resolved.onError,
   });
-  const ctx: HandlerContext = { host, options: resolved, registry };
+  const supported = host.supportedVersions ?? [MODERN_REVISION, ...[...LEGACY_REVISIONS].reverse()];
+  const exchanges = new Set<ModernExchange>();
+  const ctx: HandlerContext = {
+    host,
+    options: resolved,
+    registry,
+    modern: { enabled: supported.includes(MODERN_REVISION), supported, host },
+    exchanges,
+  };
 
   const serve = async (request: Request): Promise<Response> => {
     try {
@@ -53,9 +76,7 @@ export function createHttpHandler(host: SessionHost, options?: HttpHandlerOption
       if (denied) return denied;
       const url = new URL(request.url);
       const path = url.pathname;
-      if (path === resolved.mcpPath) {
-        return await (resolved.sessions ? serveStreamable(request, ctx) : serveStateless(request, ctx));
-      }
+      if (path === resolved.mcpPath) return await serveEndpoint(request, ctx);
       if (resolved.legacySse && path === resolved.ssePath) return await openLegacySse(request, ctx);
       if (resolved.legacySse && path === resolved.messagesPath)
         return await postLegacyMessage(request, url, ctx);
@@ -89,6 +110,31 @@ export function createHttpHandler(host: SessionHost, options?: HttpHandlerOption
       },
     },
     sessionCount: { get: () => registry.size },
-    close: { value: () => registry.closeAll() },
+    requestsInFlight: { get: () => exchanges.size },
+    close: {
+      value: async () => {
+        await Promise.all([...exchanges].map((e) => e.terminate()));
+        await registry.closeAll();
+      },
+    },
   }) as HttpHandler;
+}
+
+/** The MCP endpoint: each POST goes to its era; GET and DELETE exist only with sessions. */
+async function serveEndpoint(request: Request, ctx: HandlerContext): Promise<Response> {
+  const options: ResolvedOptions = ctx.options;
+  if (request.method === 'POST') {
+    const body = await readPost(request, options);
+    if (body instanceof Response) return body;
+    if (ctx.modern.enabled && isModernPost(request, body)) return serveModernPost(request, body, ctx);
+    return options.sessions ? postStreamable(request, body, ctx) : postStateless(request, body, ctx);
+  }
+  if (ctx.modern.enabled && request.headers.get('mcp-protocol-version') === MODERN_REVISION) {
+    return methodNotAllowed(
+      'POST',
+      `the MCP endpoint in revision ${MODERN_REVISION} (no GET stream, no sessions)`,
+    );
+  }
+  if (options.sessions) return serveStreamable(request, ctx);
+  return methodNotAllowed('POST', 'the MCP endpoint of a server without sessions');
 }

@@ -8,6 +8,17 @@ import { DEFAULT_ALLOWED_HOSTS } from './guard.ts';
 export interface SessionHost {
   /** Serves MCP on the transport until it closes; `close()` ends that service. */
   connect(transport: Transport): Promise<{ close(): Promise<void> }>;
+  /**
+   * The protocol versions the host serves, as `server/discover` lists them. Requests of the
+   * stateless revision 2026-07-28 are served only when it is listed; absent: every revision is.
+   */
+  readonly supportedVersions?: readonly string[];
+  /**
+   * The `x-mcp-header` parameters of a tool, as [argument name, header name] pairs, so that the
+   * `Mcp-Param-*` headers of a `tools/call` can be checked against its arguments; undefined for an
+   * unknown tool.
+   */
+  toolHeaders?(name: string): ReadonlyArray<readonly [string, string]> | undefined;
 }
 
 /** Options of `createHttpHandler`. */

@@ -85,6 +85,7 @@ export function checkBatchAndIds(
 /**
  * Gives a checked body to a session and answers the POST: 202 for notifications and responses, else
  * an SSE stream of the requests' related messages that ends after the last response, or one JSON body.
+ * `stateless` marks the messages as coming without a session (served without initialize).
  */
 export async function answerPost(
   session: StreamableSession,
@@ -92,6 +93,7 @@ export async function answerPost(
   request: Request,
   options: ResolvedOptions,
   headers: Record<string, string>,
+  stateless = false,
 ): Promise<Response> {
   if (session.closed) {
     return errorReply(
@@ -104,6 +106,10 @@ export async function answerPost(
     request,
     protocolVersion: request.headers.get('mcp-protocol-version') ?? undefined,
   };
+  if (stateless) {
+    info.stateless = true;
+    info.protocolVersion ??= DEFAULT_HEADER_REVISION;
+  }
   if (body.requests.length === 0) {
     session.deliver(body.value, info);
     return accepted(headers);

@@ -22,8 +22,10 @@ export function errorReply(
   message: string,
   headers?: Record<string, string>,
   id: RequestId | null = null,
+  data?: unknown,
 ): Response {
-  return jsonResponse(status, JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id }), headers);
+  const error = data === undefined ? { code, message } : { code, message, data };
+  return jsonResponse(status, JSON.stringify({ jsonrpc: '2.0', id, error }), headers);
 }
 
 /** 202 Accepted with no body: the answer to notifications and responses. */

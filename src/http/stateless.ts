@@ -1,8 +1,11 @@
 /**
- * Streamable HTTP without sessions: every POST is served by a fresh transport connected to the host
- * and closed once its answer is complete (or its client has gone). GET and DELETE are not offered.
+ * Streamable HTTP of the stateful revisions without sessions: every POST is served by a fresh
+ * transport connected to the host and closed once its answer is complete (or its client has gone).
+ * Its messages are marked stateless, so the server serves them without initialize, at the revision
+ * of the `MCP-Protocol-Version` header. GET and DELETE are not offered.
  */
 import { ErrorCode } from '../protocol/index.ts';
+import type { ParsedBody } from './body.ts';
 import type { HandlerContext } from './context.ts';
 import {
   answerPost,
@@ -10,18 +13,17 @@ import {
   checkVersionHeader,
   DEFAULT_HEADER_REVISION,
   findInitialize,
-  readPost,
 } from './post.ts';
-import { errorReply, methodNotAllowed } from './reply.ts';
+import { errorReply } from './reply.ts';
 import { StreamableSession } from './session.ts';
 
-/** Serves one request on the MCP endpoint of a stateless handler. */
-export async function serveStateless(request: Request, ctx: HandlerContext): Promise<Response> {
-  if (request.method !== 'POST')
-    return methodNotAllowed('POST', 'the MCP endpoint of a server without sessions');
+/** Serves one POST (already read) of the stateful revisions on the MCP endpoint of a stateless handler. */
+export async function postStateless(
+  request: Request,
+  body: ParsedBody,
+  ctx: HandlerContext,
+): Promise<Response> {
   const { options } = ctx;
-  const body = await readPost(request, options);
-  if (body instanceof Response) return body;
   if (!findInitialize(body)) {
     const badVersion = checkVersionHeader(request, options);
     if (badVersion) return badVersion;
@@ -52,7 +54,7 @@ export async function serveStateless(request: Request, ctx: HandlerContext): Pro
     );
   }
   request.signal.addEventListener('abort', () => void transport.terminate(), { once: true });
-  const response = await answerPost(transport, body, request, options, {});
+  const response = await answerPost(transport, body, request, options, {}, true);
   if (body.requests.length === 0) void transport.terminate();
   return response;
 }

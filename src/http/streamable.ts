@@ -3,16 +3,14 @@ import { ErrorCode } from '../protocol/index.ts';
 import { accepts, type ParsedBody } from './body.ts';
 import type { HandlerContext } from './context.ts';
 import { newSessionId } from './ids.ts';
-import { answerPost, checkBatchAndIds, checkVersionHeader, findInitialize, readPost } from './post.ts';
+import { answerPost, checkBatchAndIds, checkVersionHeader, findInitialize } from './post.ts';
 import { errorReply, methodNotAllowed, SESSION_NOT_FOUND, TRANSPORT_ERROR } from './reply.ts';
 import { StreamableSession } from './session.ts';
 import { SSE_HEADERS } from './sse.ts';
 
-/** Serves one request on the MCP endpoint of a stateful handler. */
+/** Serves one GET or DELETE on the MCP endpoint of a stateful handler. */
 export async function serveStreamable(request: Request, ctx: HandlerContext): Promise<Response> {
   switch (request.method) {
-    case 'POST':
-      return post(request, ctx);
     case 'GET':
       return get(request, ctx);
     case 'DELETE':
@@ -43,15 +41,20 @@ function findSession(request: Request, ctx: HandlerContext): StreamableSession |
   return checkVersionHeader(request, ctx.options) ?? session;
 }
 
-async function post(request: Request, ctx: HandlerContext): Promise<Response> {
-  const body = await readPost(request, ctx.options);
-  if (body instanceof Response) return body;
+/** Serves one POST (already read) of the stateful revisions on the MCP endpoint of a stateful handler. */
+export async function postStreamable(
+  request: Request,
+  body: ParsedBody,
+  ctx: HandlerContext,
+): Promise<Response> {
   if (findInitialize(body)) return initialize(request, body, ctx);
   const session = findSession(request, ctx);
   if (session instanceof Response) return session;
   const refused = checkBatchAndIds(body, session.revision, (id) => session.inUse(id));
   if (refused) return refused;
-  return answerPost(session, body, request, ctx.options, { 'mcp-session-id': session.sessionId as string });
+  return answerPost(session, body, request, ctx.options, {
+    'mcp-session-id': session.sessionId as string,
+  });
 }
 
 async function initialize(request: Request, body: ParsedBody, ctx: HandlerContext): Promise<Response> {

@@ -71,6 +71,7 @@ export function checkModernRequest(
   method: string,
   envelope: RequestEnvelope,
   supported: readonly string[],
+  custom: ReadonlyMap<string, unknown>,
 ): void {
   if (envelope.protocolVersion !== MODERN_REVISION) {
     throw new McpError(
@@ -79,7 +80,7 @@ export function checkModernRequest(
       { supported: [...supported], requested: envelope.protocolVersion },
     );
   }
-  if (REMOVED_IN_MODERN.has(method) || !MODERN_METHODS.has(method)) {
+  if (REMOVED_IN_MODERN.has(method) || !(MODERN_METHODS.has(method) || custom.has(method))) {
     throw new McpError(
       ErrorCode.MethodNotFound,
       REMOVED_IN_MODERN.has(method)

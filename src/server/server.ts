@@ -5,6 +5,7 @@
 import {
   CACHEABLE_METHODS,
   type CacheScope,
+  CLIENT_REQUEST_METHODS,
   type CompleteParams,
   ErrorCode,
   FEATURES,
@@ -62,6 +63,14 @@ import { buildTool, callTool, type ToolDefinition, type ToolEntry, type ToolHand
 import { UriTemplate } from './uri-template.ts';
 
 type Result = Record<string, unknown>;
+
+/** A handler of a request method added with `McpServer.method()`. */
+export type MethodHandler = (
+  params: Record<string, unknown>,
+  ctx: RequestContext,
+) => Record<string, unknown> | Promise<Record<string, unknown>>;
+
+const CORE_METHODS = new Set([...CLIENT_REQUEST_METHODS, 'server/discover', 'subscriptions/listen']);
 
 /** Options of a server. */
 export interface McpServerOptions {
@@ -123,6 +132,8 @@ export class McpServer {
   readonly #catalog: Catalog;
   readonly #host: SessionServer;
   readonly #listeners = new Set<Listener>();
+  readonly #methods = new Map<string, MethodHandler>();
+  readonly #extensions: Record<string, object> = {};
   readonly #codec: RequestStateCodec;
   readonly #versions: string[];
 
@@ -166,6 +177,11 @@ export class McpServer {
     const session = new ServerSession(this.#host, transport);
     await session.peer.connect(transport);
     return session;
+  }
+
+  /** The revisions this server speaks, newest first (what `server/discover` lists). */
+  get supportedVersions(): readonly string[] {
+    return this.#versions;
   }
 
   /** The sessions that finished initialize and are still open. */
@@ -235,6 +251,34 @@ export class McpServer {
   }
 
   /**
+   * Declares an extension this server supports (`capabilities.extensions[id]`, 2026-07-28), such
+   * as `io.modelcontextprotocol/tasks`. Its methods are added with `method()`, its behaviour with
+   * middleware.
+   */
+  extension(id: string, settings: object = {}): void {
+    this.#extensions[id] = settings;
+  }
+
+  /**
+   * Adds a request method beyond the core ones (an extension's, or an experimental one). The
+   * handler gets the params and the same context as tool handlers; throw McpError to answer with
+   * an error.
+   */
+  method(name: string, handler: MethodHandler): Registered {
+    if (this.#methods.has(name) || CORE_METHODS.has(name)) {
+      throw new Error(`The method '${name}' is already handled; remove the earlier registration first.`);
+    }
+    this.#methods.set(name, handler);
+    return {
+      remove: () => {
+        if (this.#methods.get(name) === handler) this.#methods.delete(name);
+      },
+      disable: () => {},
+      enable: () => {},
+    };
+  }
+
+  /**
    * The `x-mcp-header` parameters of a tool ([argument, header] pairs), for the HTTP layer's
    * `Mcp-Param-*` checks; undefined for a tool that does not exist.
    */
@@ -271,7 +315,10 @@ export class McpServer {
 
   /** The capabilities this server declares. */
   get capabilities(): ServerCapabilities {
-    return this.#catalog.capabilities(this.#options.capabilities);
+    const caps = this.#catalog.capabilities(this.#options.capabilities);
+    if (Object.keys(this.#extensions).length > 0)
+      caps.extensions = { ...caps.extensions, ...this.#extensions };
+    return caps;
   }
 
   #initializeResult(revision: LegacyRevision): InitializeResult {
@@ -344,8 +391,11 @@ export class McpServer {
         if (session) session.logLevel = p.level as LoggingLevel;
         return Promise.resolve({});
       }
-      default:
+      default: {
+        const custom = this.#methods.get(method);
+        if (custom) return Promise.resolve(custom(p, ctx));
         throw new McpError(ErrorCode.MethodNotFound, `Method not found: '${method}'.`);
+      }
     }
   }
 
@@ -356,7 +406,7 @@ export class McpServer {
     session: ServerSession,
   ): Promise<Result> {
     const envelope = readEnvelope(params);
-    checkModernRequest(method, envelope, this.#versions);
+    checkModernRequest(method, envelope, this.#versions, this.#methods);
     const { answers, digest, retry } = await gatherAnswers(method, params, inbound.info, this.#codec);
     const wire = {
       notify: (m: string, p: Result, related: string | number) =>

@@ -1,0 +1,167 @@
+/**
+ * One request of the stateless revision 2026-07-28 as a Transport: the server answers it with one
+ * JSON body, or, once it has a notification to send before the result (progress, a log line, a
+ * subscription acknowledgement), with an SSE stream that ends after the result. No session, no
+ * ids on events, no resumption; the client closing the stream cancels the request.
+ */
+import {
+  ConnectionClosedError,
+  ErrorCode,
+  isResponse,
+  type JsonRpcMessage,
+  type JsonRpcResponse,
+} from '../protocol/index.ts';
+import type { MessageInfo, Transport, TransportSink } from '../rpc/index.ts';
+import { errorReply, jsonResponse } from './reply.ts';
+import { SSE_HEADERS, SseConnection } from './sse.ts';
+
+/** What an exchange needs from the handler. */
+export interface ExchangeSettings {
+  /** Answer with JSON only: notifications before the result are dropped. */
+  jsonOnly: boolean;
+  keepAliveMs: number;
+  maxBufferedBytes: number;
+  onError: (error: Error) => void;
+  /** Called once when the exchange is over, whoever ended it. */
+  onDone: (exchange: ModernExchange) => void;
+}
+
+/** The HTTP status for a JSON-RPC error of a 2026-07-28 request answered in JSON. */
+export function modernErrorStatus(code: number): number {
+  switch (code) {
+    case ErrorCode.MethodNotFound:
+      return 404;
+    case ErrorCode.InvalidRequest:
+    case ErrorCode.HeaderMismatch:
+    case ErrorCode.MissingRequiredClientCapability:
+    case ErrorCode.UnsupportedProtocolVersion:
+      return 400;
+    default:
+      return 200;
+  }
+}
+
+/** One 2026-07-28 request being served. */
+export class ModernExchange implements Transport {
+  /** Resolves with the HTTP answer once the first message (or the end) is known. */
+  readonly response: Promise<Response>;
+  /** The server's handle on this exchange, set once `connect` resolved. */
+  handle: { close(): Promise<void> } | undefined;
+  #resolve: (response: Response) => void = () => {};
+  #answered = false;
+  #sink: TransportSink | undefined;
+  #conn: SseConnection | undefined;
+  #done = false;
+  #closed = false;
+  readonly #signal: AbortSignal;
+  readonly #settings: ExchangeSettings;
+  readonly #onAbort = () => void this.terminate();
+
+  constructor(signal: AbortSignal, settings: ExchangeSettings) {
+    this.#signal = signal;
+    this.#settings = settings;
+    this.response = new Promise((resolve) => {
+      this.#resolve = resolve;
+    });
+    if (signal.aborted) this.#done = true;
+    else signal.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  /** Whether the exchange is over. */
+  get done(): boolean {
+    return this.#done;
+  }
+
+  start(sink: TransportSink): void {
+    if (this.#sink) throw new Error('This HTTP request transport is already started.');
+    this.#sink = sink;
+  }
+
+  /** Hands the request to the server. */
+  deliver(value: unknown, info: MessageInfo): void {
+    if (!this.#sink || this.#done) throw new ConnectionClosedError('The HTTP request was cancelled.');
+    this.#sink.receive(value, info);
+  }
+
+  send(message: JsonRpcMessage | JsonRpcMessage[]): Promise<void> {
+    if (this.#done) return Promise.reject(new ConnectionClosedError('The HTTP request has ended.'));
+    if (Array.isArray(message)) {
+      for (const m of message) void this.send(m).catch(this.#settings.onError);
+      return Promise.resolve();
+    }
+    if (isResponse(message)) {
+      this.#finish(message);
+      return Promise.resolve();
+    }
+    if ('id' in message) {
+      return Promise.reject(
+        new Error(
+          `No server-to-client requests in revision 2026-07-28 ('${message.method}'): ask for input with an input_required result.`,
+        ),
+      );
+    }
+    if (this.#settings.jsonOnly) return Promise.resolve();
+    const conn = this.#stream();
+    if (!conn.event(JSON.stringify(message), undefined, 'message')) {
+      return Promise.reject(new ConnectionClosedError('The client closed the response stream.'));
+    }
+    return Promise.resolve();
+  }
+
+  /** The SSE stream, opened (and given as the HTTP answer) on first use. */
+  #stream(): SseConnection {
+    if (this.#conn) return this.#conn;
+    const conn = new SseConnection({
+      keepAliveMs: this.#settings.keepAliveMs,
+      maxBufferedBytes: this.#settings.maxBufferedBytes,
+      signal: this.#signal,
+      onClose: () => void this.terminate(),
+    });
+    this.#conn = conn;
+    this.#answer(new Response(conn.body, { status: 200, headers: SSE_HEADERS }));
+    return conn;
+  }
+
+  #finish(response: JsonRpcResponse): void {
+    const text = JSON.stringify(response);
+    if (this.#conn) {
+      this.#conn.event(text, undefined, 'message');
+      this.#conn.end();
+    } else {
+      const status = 'error' in response ? modernErrorStatus(response.error.code) : 200;
+      this.#answer(jsonResponse(status, text));
+    }
+    void this.terminate();
+  }
+
+  #answer(response: Response): void {
+    if (this.#answered) return;
+    this.#answered = true;
+    this.#resolve(response);
+  }
+
+  /** Ends the server's service of this request (cancelling it if unanswered), then the exchange. */
+  async terminate(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    try {
+      await handle?.close();
+    } catch (error) {
+      this.#settings.onError(error as Error);
+    }
+    await this.close();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#done = true;
+    this.#signal.removeEventListener('abort', this.#onAbort);
+    this.#conn?.end();
+    this.#answer(
+      errorReply(503, ErrorCode.InternalError, 'The request ended before it was answered; retry it.'),
+    );
+    this.#sink?.closed();
+    this.#settings.onDone(this);
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * The stateless revision 2026-07-28 on the one MCP endpoint: which POSTs belong to it, and the
+ * checks its requests pass before the server sees them, in the spec's order (protocol version
+ * header, `_meta` envelope, header against envelope, supported version, `Mcp-Method`, `Mcp-Name`,
+ * `Mcp-Param-*`). Every refusal is a 400 whose JSON-RPC error echoes the request id.
+ */
+import {
+  decodeHeaderValue,
+  ErrorCode,
+  type JsonRpcRequest,
+  LOGGING_LEVELS,
+  type LoggingLevel,
+  MetaKey,
+  MODERN_REVISION,
+} from '../protocol/index.ts';
+import type { ParsedBody } from './body.ts';
+import type { SessionHost } from './options.ts';
+import { errorReply } from './reply.ts';
+
+/** The revisions served without a session, per request. */
+const STATELESS_REVISIONS: ReadonlySet<string> = new Set([MODERN_REVISION]);
+
+/** Where a request's `Mcp-Name` header comes from in its params (the tasks extension: taskId). */
+const NAME_SOURCE: Readonly<Record<string, 'name' | 'uri' | 'taskId'>> = {
+  'tools/call': 'name',
+  'prompts/get': 'name',
+  'resources/read': 'uri',
+  'tasks/get': 'taskId',
+  'tasks/update': 'taskId',
+  'tasks/cancel': 'taskId',
+};
+
+const PLAIN_HEADER_VALUE = /^[\t\x20-\x7e]*$/;
+
+/** Whether params carry any key of the per-request envelope in `_meta`. */
+function hasEnvelopeKey(params: unknown): boolean {
+  if (typeof params !== 'object' || params === null) return false;
+  const meta = (params as { _meta?: unknown })._meta;
+  if (typeof meta !== 'object' || meta === null) return false;
+  return MetaKey.protocolVersion in meta || MetaKey.clientCapabilities in meta || MetaKey.clientInfo in meta;
+}
+
+/**
+ * Whether a POST belongs to the stateless revision: its `MCP-Protocol-Version` header names it,
+ * its message carries the `_meta` envelope, or it is `server/discover`.
+ */
+export function isModernPost(request: Request, body: ParsedBody): boolean {
+  if (request.headers.get('mcp-protocol-version') === MODERN_REVISION) return true;
+  if (body.batch) return false;
+  const message = body.messages[0] as { method?: unknown; params?: unknown } | undefined;
+  if (message === undefined || typeof message.method !== 'string') return false;
+  return message.method === 'server/discover' || hasEnvelopeKey(message.params);
+}
+
+/** What the checks need to know about the server. */
+export interface ModernCheckHost {
+  /** The versions listed in an unsupported-version error. */
+  supported: readonly string[];
+  /** The host, for the `x-mcp-header` parameters of tools. */
+  host: SessionHost;
+}
+
+function mismatch(id: JsonRpcRequest['id'], message: string): Response {
+  return errorReply(400, ErrorCode.HeaderMismatch, `Header mismatch: ${message}`, undefined, id);
+}
+
+function invalidMeta(id: JsonRpcRequest['id'], message: string): Response {
+  return errorReply(400, ErrorCode.InvalidParams, message, undefined, id);
+}
+
+/** Checks a request of the stateless revision; returns the 400 answer, or undefined when it may be served. */
+export function checkModernRequest(
+  request: Request,
+  message: JsonRpcRequest,
+  check: ModernCheckHost,
+): Response | undefined {
+  const { id, method } = message;
+  const headers = request.headers;
+  const header = headers.get('mcp-protocol-version');
+  if (header === null) {
+    return mismatch(
+      id,
+      `the MCP-Protocol-Version header is required; send the version of params._meta['${MetaKey.protocolVersion}'] in it.`,
+    );
+  }
+  const meta = message.params?._meta as Record<string, unknown> | undefined;
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
+    return invalidMeta(
+      id,
+      `Invalid params: missing _meta; a ${MODERN_REVISION} request carries '${MetaKey.protocolVersion}' and '${MetaKey.clientCapabilities}' in params._meta.`,
+    );
+  }
+  const version = meta[MetaKey.protocolVersion];
+  if (typeof version !== 'string') {
+    return invalidMeta(
+      id,
+      `Invalid params: missing '${MetaKey.protocolVersion}' (a string) in params._meta.`,
+    );
+  }
+  const caps = meta[MetaKey.clientCapabilities];
+  if (typeof caps !== 'object' || caps === null || Array.isArray(caps)) {
+    return invalidMeta(
+      id,
+      `Invalid params: missing '${MetaKey.clientCapabilities}' (an object, {} when the client has none) in params._meta.`,
+    );
+  }
+  const level = meta[MetaKey.logLevel];
+  if (level !== undefined && !LOGGING_LEVELS.includes(level as LoggingLevel)) {
+    return invalidMeta(
+      id,
+      `Invalid params: '${MetaKey.logLevel}' must be one of: ${LOGGING_LEVELS.join(', ')}.`,
+    );
+  }
+  if (header !== version) {
+    return mismatch(
+      id,
+      `MCP-Protocol-Version header '${header}' does not match params._meta['${MetaKey.protocolVersion}'] '${version}'.`,
+    );
+  }
+  if (!STATELESS_REVISIONS.has(version)) {
+    return errorReply(
+      400,
+      ErrorCode.UnsupportedProtocolVersion,
+      `Unsupported protocol version '${version}'; this server supports ${check.supported.join(', ')}.`,
+      undefined,
+      id,
+      { supported: [...check.supported], requested: version },
+    );
+  }
+  const methodHeader = headers.get('mcp-method');
+  if (methodHeader === null) return mismatch(id, `the Mcp-Method header is required (here: '${method}').`);
+  if (methodHeader !== method) {
+    return mismatch(id, `Mcp-Method header value '${methodHeader}' does not match body method '${method}'.`);
+  }
+  return checkName(headers, message) ?? checkParams(headers, message, check.host);
+}
+
+/** `Mcp-Name` must mirror params.name (tools/call, prompts/get) or params.uri (resources/read). */
+function checkName(headers: Headers, message: JsonRpcRequest): Response | undefined {
+  const source = NAME_SOURCE[message.method];
+  if (source === undefined) return undefined;
+  const value = message.params?.[source];
+  const raw = headers.get('mcp-name');
+  if (raw === null) {
+    if (typeof value !== 'string') return undefined; // the server answers the missing param itself
+    return mismatch(message.id, `the Mcp-Name header is required for ${message.method} (here: '${value}').`);
+  }
+  const decoded = decodeHeader(raw.trim());
+  if (decoded === undefined) {
+    return mismatch(message.id, `Mcp-Name header value '${raw}' is not valid (bad =?base64?…?= encoding).`);
+  }
+  if (decoded !== value) {
+    return mismatch(
+      message.id,
+      `Mcp-Name header value '${decoded}' does not match body params.${source} '${String(value)}'.`,
+    );
+  }
+  return undefined;
+}
+
+/** Each `x-mcp-header` argument of the tool must travel in its `Mcp-Param-*` header, and agree. */
+function checkParams(headers: Headers, message: JsonRpcRequest, host: SessionHost): Response | undefined {
+  if (message.method !== 'tools/call' || !host.toolHeaders) return undefined;
+  const name = message.params?.name;
+  if (typeof name !== 'string') return undefined;
+  const params = host.toolHeaders(name);
+  if (!params || params.length === 0) return undefined;
+  const args = message.params?.arguments;
+  const values = typeof args === 'object' && args !== null ? (args as Record<string, unknown>) : {};
+  for (const [param, headerName] of params) {
+    const value = values[param];
+    const raw = headers.get(`mcp-param-${headerName}`);
+    const present = value !== undefined && value !== null;
+    if (raw === null) {
+      if (!present) continue;
+      return mismatch(
+        message.id,
+        `the Mcp-Param-${headerName} header is required when arguments.${param} is given.`,
+      );
+    }
+    if (!present) {
+      return mismatch(message.id, `Mcp-Param-${headerName} was sent but arguments.${param} is absent.`);
+    }
+    const decoded = decodeHeader(raw.trim());
+    if (decoded === undefined) {
+      return mismatch(
+        message.id,
+        `Mcp-Param-${headerName} header value is not valid: plain visible ASCII, or =?base64?<strict base64 of UTF-8>?=.`,
+      );
+    }
+    if (!sameValue(decoded, value)) {
+      return mismatch(
+        message.id,
+        `Mcp-Param-${headerName} header value '${decoded}' does not match arguments.${param} ${JSON.stringify(value)}.`,
+      );
+    }
+  }
+  return undefined;
+}
+
+/** Decodes a header that may use the base64 sentinel; undefined when it is malformed. */
+function decodeHeader(raw: string): string | undefined {
+  const decoded = decodeHeaderValue(raw);
+  if (decoded === raw && !PLAIN_HEADER_VALUE.test(raw)) return undefined;
+  return decoded;
+}
+
+/** Header text against a body value: strings exactly, integers numerically, booleans as true/false. */
+function sameValue(text: string, value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+      return text === value;
+    case 'number':
+      return text.trim() !== '' && Number(text) === value;
+    case 'boolean':
+      return text === String(value);
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Serving a POST of the stateless revision 2026-07-28: checked (see modern-check.ts), then handed
+ * to the host on a transport of its own that lives as long as the request. Nothing outlives it: no
+ * session, no stream to resume, and the client closing the connection cancels the request.
+ */
+import { ErrorCode, isResponse, MODERN_REVISION } from '../protocol/index.ts';
+import type { ParsedBody } from './body.ts';
+import type { HandlerContext } from './context.ts';
+import { ModernExchange } from './exchange.ts';
+import { checkModernRequest } from './modern-check.ts';
+import { accepted, errorReply } from './reply.ts';
+
+/** Serves one POST of the stateless revision. */
+export async function serveModernPost(
+  request: Request,
+  body: ParsedBody,
+  ctx: HandlerContext,
+): Promise<Response> {
+  const message = body.messages[0];
+  if (body.batch || message === undefined) {
+    return errorReply(
+      400,
+      ErrorCode.InvalidRequest,
+      `Invalid Request: a ${MODERN_REVISION} POST carries exactly one JSON-RPC message, never a batch.`,
+    );
+  }
+  if (isResponse(message)) {
+    return errorReply(
+      400,
+      ErrorCode.InvalidRequest,
+      `Invalid Request: a ${MODERN_REVISION} client sends no responses; answers to input requests go in the inputResponses of the retried request.`,
+      undefined,
+      message.id,
+    );
+  }
+  if (!('id' in message)) return accepted(); // no session, so nothing a notification could change
+  const { options, host } = ctx;
+  const refused = checkModernRequest(request, message, ctx.modern);
+  if (refused) return refused;
+  const exchange = new ModernExchange(request.signal, {
+    jsonOnly: options.jsonResponse && message.method !== 'subscriptions/listen',
+    keepAliveMs: options.keepAliveMs,
+    maxBufferedBytes: options.maxBufferedBytes,
+    onError: options.onError,
+    onDone: (e) => ctx.exchanges.delete(e),
+  });
+  if (exchange.done) return new Response(null, { status: 499 });
+  ctx.exchanges.add(exchange);
+  try {
+    exchange.handle = await host.connect(exchange);
+  } catch (error) {
+    options.onError(error as Error);
+    await exchange.close();
+    return errorReply(
+      500,
+      ErrorCode.InternalError,
+      `Internal error: the server could not serve the request: ${(error as Error).message}`,
+      undefined,
+      message.id,
+    );
+  }
+  if (exchange.done) {
+    await exchange.terminate();
+    return new Response(null, { status: 499 });
+  }
+  exchange.deliver(body.value, { request, protocolVersion: MODERN_REVISION });
+  return exchange.response;
+}
