@@ -2,7 +2,7 @@
  * The reference server: every feature of the SDK, with the tool, resource and prompt names of the
  * official conformance suite. `npm run serve:stdio` and `npm start` serve it.
  */
-import { McpServer } from '../server/index.ts';
+import { McpServer, type McpServerOptions } from '../server/index.ts';
 import { PNG_BASE64 } from './fixtures.ts';
 import { registerModernTools } from './modern-tools.ts';
 import {
@@ -15,7 +15,10 @@ import {
 export type { ReferenceHooks } from './tools.ts';
 
 /** Builds the reference server. */
-export function createReferenceServer(hooks: ReferenceHooks = {}): McpServer {
+export function createReferenceServer(
+  hooks: ReferenceHooks = {},
+  options: Partial<McpServerOptions> = {},
+): McpServer {
   const server = new McpServer({
     name: 'mcpkit-reference-server',
     version: '0.1.0',
@@ -23,6 +26,7 @@ export function createReferenceServer(hooks: ReferenceHooks = {}): McpServer {
     description: 'Shows every feature of mcpkit; names follow the MCP conformance suite.',
     websiteUrl: 'https://github.com/mcpkit/mcpkit',
     instructions: 'A test server: every tool, resource and prompt exists to exercise one protocol feature.',
+    ...options,
   });
   registerContentTools(server);
   registerStreamingTools(server, hooks);
