@@ -144,10 +144,15 @@ export function errorResponse(
 }
 
 /**
- * The nesting depth of a parsed JSON value, up to `limit + 1` (it stops looking once past the limit).
- * Iterative, so a hostile message cannot overflow the stack here.
+ * Whether a parsed JSON value nests deeper than `limit` levels. It stops looking at depth
+ * `limit + 1`, so a hostile message cannot overflow the stack here, and it allocates nothing.
  */
 export function depthExceeds(value: unknown, limit: number): boolean {
+  return limit <= 1000 ? exceeds(value, limit) : exceedsIteratively(value, limit);
+}
+
+/** The same check without recursion, for limits too large to recurse safely. */
+function exceedsIteratively(value: unknown, limit: number): boolean {
   if (typeof value !== 'object' || value === null) return false;
   const stack: unknown[] = [value];
   const depths: number[] = [1];
@@ -155,13 +160,25 @@ export function depthExceeds(value: unknown, limit: number): boolean {
     const v = stack.pop() as Record<string, unknown> | unknown[];
     const d = depths.pop() as number;
     if (d > limit) return true;
-    const children = Array.isArray(v) ? v : Object.values(v);
-    for (const c of children) {
+    for (const c of Array.isArray(v) ? v : Object.values(v)) {
       if (typeof c === 'object' && c !== null) {
         stack.push(c);
         depths.push(d + 1);
       }
     }
+  }
+  return false;
+}
+
+function exceeds(value: unknown, remaining: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (remaining <= 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (exceeds(value[i], remaining - 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (exceeds((value as Record<string, unknown>)[key], remaining - 1)) return true;
   }
   return false;
 }
