@@ -15,40 +15,13 @@ import {
   type Params,
 } from '../protocol/index.ts';
 
+export { isModernError, withEnvelope } from '../protocol/index.ts';
+
 /** Which era a client speaks with a server. */
 export type Era = 'modern' | 'legacy';
 
-/** Codes only a modern server sends: seeing one identifies the server as modern. */
-const MODERN_CODES = new Set<number>([
-  ErrorCode.HeaderMismatch,
-  ErrorCode.MissingRequiredClientCapability,
-  ErrorCode.UnsupportedProtocolVersion,
-]);
-
-/** Whether an error identifies the server as modern (basic/versioning, "Backward Compatibility"). */
-export function isModernError(error: unknown): boolean {
-  return error instanceof McpError && MODERN_CODES.has(error.code);
-}
-
 /** Remembered eras, by server (an HTTP origin and path, or a stdio command line). */
 export const eraMemory = new Map<string, Era>();
-
-/** Adds the modern envelope to a request's params. */
-export function withEnvelope(
-  params: Params | undefined,
-  capabilities: ClientCapabilities,
-  clientInfo: Implementation,
-  logLevel: LoggingLevel | undefined,
-): Params {
-  const meta: Record<string, unknown> = {
-    ...params?._meta,
-    [MetaKey.protocolVersion]: MODERN_REVISION,
-    [MetaKey.clientCapabilities]: capabilities,
-    [MetaKey.clientInfo]: clientInfo,
-  };
-  if (logLevel !== undefined) meta[MetaKey.logLevel] = logLevel;
-  return { ...params, _meta: meta };
-}
 
 /** The `Mcp-Param-*` headers for a tool call. */
 export function paramHeaders(

@@ -1,4 +1,7 @@
 /** The stateless revision 2026-07-28 ("modern"): per-request `_meta` keys, removed methods, result fields. */
+
+import { ErrorCode, McpError } from './errors.ts';
+import type { Params } from './jsonrpc.ts';
 import type { Revision } from './revisions.ts';
 import type { ClientCapabilities, Implementation, LoggingLevel } from './types.ts';
 
@@ -80,4 +83,39 @@ export interface InputRequiredResult {
 export function hasEnvelope(params: Record<string, unknown> | undefined): boolean {
   const meta = params?._meta as Record<string, unknown> | undefined;
   return meta !== undefined && typeof meta === 'object' && meta !== null && MetaKey.protocolVersion in meta;
+}
+
+/** Adds the modern envelope to a request's params (keeping any other `_meta` keys). */
+export function withEnvelope(
+  params: Params | undefined,
+  capabilities: ClientCapabilities,
+  clientInfo: Implementation | undefined,
+  logLevel: LoggingLevel | undefined,
+): Params {
+  const meta: Record<string, unknown> = {
+    ...params?._meta,
+    [MetaKey.protocolVersion]: MODERN_REVISION,
+    [MetaKey.clientCapabilities]: capabilities,
+  };
+  if (clientInfo !== undefined) meta[MetaKey.clientInfo] = clientInfo;
+  if (logLevel !== undefined) meta[MetaKey.logLevel] = logLevel;
+  return { ...params, _meta: meta };
+}
+
+/** Codes only a modern server sends. */
+const MODERN_CODES: ReadonlySet<number> = new Set([
+  ErrorCode.HeaderMismatch,
+  ErrorCode.MissingRequiredClientCapability,
+  ErrorCode.UnsupportedProtocolVersion,
+]);
+
+/**
+ * Whether an error identifies the server as modern (basic/versioning, "Backward Compatibility"): a
+ * code only modern servers send, or an error listing 2026-07-28 among the supported versions.
+ */
+export function isModernError(error: unknown): boolean {
+  if (!(error instanceof McpError)) return false;
+  if (MODERN_CODES.has(error.code)) return true;
+  const supported = (error.data as { supported?: unknown } | undefined)?.supported;
+  return Array.isArray(supported) && supported.includes(MODERN_REVISION);
 }

@@ -1,0 +1,51 @@
+/** `mcpkit serve [--stdio | --port N]`: the reference server, over stdio or Streamable HTTP (+ HTTP+SSE). */
+import { StdioServerTransport } from '../../node/index.ts';
+import { createReferenceServer } from '../../reference/index.ts';
+import { UsageError } from '../errors.ts';
+import { parsePort, untilSignal, watchClose } from '../lifetime.ts';
+import type { Terminal } from '../terminal.ts';
+
+/** Options of `serve`. */
+export interface ServeOptions {
+  stdio?: boolean;
+  port?: string;
+  host: string;
+}
+
+/** Runs `serve`; resolves when the server stops. */
+export async function serveCommand(options: ServeOptions, term: Terminal): Promise<number> {
+  if (options.stdio && options.port !== undefined)
+    throw new UsageError('Choose --stdio or --port, not both.');
+  const server = createReferenceServer();
+  if (options.port === undefined) {
+    const { transport, closed } = watchClose(new StdioServerTransport());
+    await server.connect(transport);
+    await Promise.race([closed, untilSignal()]);
+    await server.close();
+    return 0;
+  }
+  const port = parsePort(options.port);
+  if (port === undefined)
+    throw new UsageError(`--port takes a port number (0 to 65535), not '${options.port}'.`);
+  // Loaded only when serving HTTP, so that the client commands do not depend on it.
+  const { createHttpHandler } = await import('../../http/index.ts');
+  const { serveHttp } = await import('../../node/http.ts');
+  const handler = createHttpHandler(server);
+  const listening = await serveHttp(handler, { port, host: options.host }).catch(
+    (error: NodeJS.ErrnoException) => {
+      throw new UsageError(
+        error.code === 'EADDRINUSE'
+          ? `Port ${port} on ${options.host} is already in use; choose another with --port (0 picks a free one).`
+          : `Could not listen on ${options.host}:${port}: ${error.message}`,
+      );
+    },
+  );
+  term.note(
+    `mcpkit reference server on ${term.err.cyan(`${listening.url}/mcp`)} (Streamable HTTP; HTTP+SSE at ${listening.url}/sse)`,
+  );
+  await untilSignal();
+  await handler.close();
+  await listening.close();
+  await server.close();
+  return 0;
+}

@@ -1,0 +1,182 @@
+/** The `mcpkit` command line: its commands and options (commander), and how each one runs. */
+import { Command, CommanderError, Option } from 'commander';
+import { bridgeCommand } from './commands/bridge.ts';
+import { callCommand } from './commands/call.ts';
+import { completeCommand } from './commands/complete.ts';
+import { infoCommand } from './commands/info.ts';
+import { type ListKind, listCommand } from './commands/lists.ts';
+import { promptCommand, readCommand } from './commands/read-prompt.ts';
+import { serveCommand } from './commands/serve.ts';
+import { CliError, ExitCode } from './errors.ts';
+import type { ClientOptions } from './session.ts';
+import { Terminal } from './terminal.ts';
+import { VERSION } from './version.ts';
+
+const repeat = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** Adds the options every command that talks to a server takes. */
+function clientOptions(command: Command): Command {
+  return command
+    .option('--stdio <command>', 'run the server as a child process and talk over its stdin/stdout')
+    .option('-e, --env <KEY=VALUE>', 'environment variable for the --stdio server (repeatable)', repeat)
+    .option('--cwd <dir>', 'working directory of the --stdio server')
+    .option('-H, --header <Name: value>', 'HTTP header for every request (repeatable)', repeat)
+    .addOption(
+      new Option('--transport <kind>', 'HTTP transport')
+        .choices(['auto', 'streamable-http', 'sse'])
+        .default('auto'),
+    )
+    .addOption(
+      new Option('--era <era>', 'protocol era to speak')
+        .choices(['auto', 'modern', 'legacy'])
+        .default('auto'),
+    )
+    .option('--protocol-version <revision>', 'ask for this stateful revision (implies --era legacy)')
+    .option('--json', 'print raw JSON results')
+    .option('--no-input', 'refuse sampling and elicitation requests instead of asking at the terminal')
+    .option('--root <dir>', 'offer a directory as a root (repeatable)', repeat)
+    .option('--timeout <ms>', 'time without an answer or progress before a request fails', '60000')
+    .option('--log-level <level>', "least severe server log level to show ('none': do not ask)", 'info')
+    .option('-q, --quiet', 'show neither progress nor log messages')
+    .option('-v, --verbose', "show the --stdio server's stderr and connection details");
+}
+
+type Runner = (words: string[], options: ClientOptions, term: Terminal) => Promise<number>;
+
+/** Builds the program; `done` receives each command's exit code. */
+export function buildProgram(term: Terminal, done: (code: number) => void): Command {
+  const program = new Command('mcpkit')
+    .description('Talk to any MCP server, of any revision, over HTTP or stdio; serve and bridge MCP.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  const run = (runner: Runner) => async (words: string[] | string | undefined, options: ClientOptions) => {
+    const list = Array.isArray(words) ? words : words === undefined ? [] : [words];
+    done(await runner(list, options, term));
+  };
+  const client = (name: string, args: string, description: string, runner: Runner, examples: string) =>
+    clientOptions(program.command(name))
+      .argument(args)
+      .description(description)
+      .addHelpText('after', `\nExamples:\n${examples}`)
+      .action(run(runner));
+
+  client(
+    'info',
+    '[target]',
+    'show the server: name, version, revision and era, capabilities, instructions',
+    infoCommand,
+    '  mcpkit info http://127.0.0.1:3000/mcp\n  mcpkit info --stdio "npx -y @modelcontextprotocol/server-everything"',
+  );
+  const lists: Array<[ListKind, string]> = [
+    ['tools', 'list the tools'],
+    ['resources', 'list the resources'],
+    ['templates', 'list the resource templates'],
+    ['prompts', 'list the prompts'],
+  ];
+  for (const [kind, description] of lists) {
+    client(
+      kind,
+      '[target]',
+      description,
+      (words, options, t) => listCommand(kind, words, options, t),
+      `  mcpkit ${kind} http://127.0.0.1:3000/mcp\n  mcpkit ${kind} --json --stdio "node server.js"`,
+    );
+  }
+  client(
+    'call',
+    '<words...>',
+    'call a tool: <target> <tool> [<json> | key=value ...]',
+    callCommand,
+    '  mcpkit call http://127.0.0.1:3000/mcp echo message=hello\n  mcpkit call --stdio "node server.js" add \'{"a": 1, "b": 2}\'\n  mcpkit call URL tool tags:=\'["a","b"]\'   (key:=<json> gives a JSON value)',
+  );
+  client(
+    'read',
+    '<words...>',
+    'read a resource: <target> <uri>',
+    readCommand,
+    '  mcpkit read http://127.0.0.1:3000/mcp test://static-text',
+  );
+  client(
+    'prompt',
+    '<words...>',
+    'get a prompt: <target> <name> [key=value ...]',
+    promptCommand,
+    '  mcpkit prompt http://127.0.0.1:3000/mcp test_prompt_with_arguments arg1=a arg2=b',
+  );
+  client(
+    'complete',
+    '<words...>',
+    'complete an argument: <target> prompt:<name>|resource:<template> <arg>=<partial> [name=value ...]',
+    completeCommand,
+    "  mcpkit complete URL prompt:test_prompt_with_arguments arg1=te\n  mcpkit complete URL 'resource:test://template/{id}/data' id=1",
+  );
+
+  program
+    .command('serve')
+    .description('serve the reference server over stdio (default) or Streamable HTTP (--port)')
+    .option('--stdio', 'serve on stdin/stdout (the default)')
+    .option('-p, --port <port>', 'serve Streamable HTTP (and HTTP+SSE) on 127.0.0.1:<port>/mcp')
+    .option('--host <host>', 'address to listen on with --port', '127.0.0.1')
+    .addHelpText('after', '\nExamples:\n  mcpkit serve\n  mcpkit serve --port 3000')
+    .action(async (options: { stdio?: boolean; port?: string; host: string }) => {
+      done(await serveCommand(options, term));
+    });
+
+  program
+    .command('bridge')
+    .argument('[url]', 'the remote server (instead of --stdio)')
+    .description('join two ends: serve a --stdio server over HTTP (--port), or a URL to a stdio client')
+    .option('--stdio <command>', 'the server to run as a child process')
+    .option('-e, --env <KEY=VALUE>', 'environment variable for the --stdio server (repeatable)', repeat)
+    .option('--cwd <dir>', 'working directory of the --stdio server')
+    .option('-H, --header <Name: value>', 'HTTP header for every request to <url> (repeatable)', repeat)
+    .addOption(
+      new Option('--transport <kind>', 'HTTP transport to <url>')
+        .choices(['auto', 'streamable-http', 'sse'])
+        .default('auto'),
+    )
+    .option('-p, --port <port>', 'serve on 127.0.0.1:<port>/mcp instead of stdin/stdout')
+    .option('--host <host>', 'address to listen on with --port', '127.0.0.1')
+    .option('-v, --verbose', 'report sessions and the translation chosen on stderr')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  mcpkit bridge --stdio "npx -y @modelcontextprotocol/server-everything" --port 3001\n  mcpkit bridge https://example.com/mcp        (for a client that only speaks stdio)',
+    )
+    .action(async (url: string | undefined, options: Record<string, unknown>) => {
+      done(await bridgeCommand(url, options, term));
+    });
+  return program;
+}
+
+/** Runs the command line; resolves to the exit code. */
+export async function main(argv: readonly string[], term = new Terminal()): Promise<number> {
+  let code: number = ExitCode.ok;
+  const program = buildProgram(term, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv as string[]);
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.exitCode === 0
+        ? ExitCode.ok
+        : ExitCode.usage;
+    }
+    reportError(term, error);
+    return error instanceof CliError ? error.exitCode : ExitCode.serverError;
+  } finally {
+    term.close();
+  }
+}
+
+/** Prints an error on stderr. */
+export function reportError(term: Terminal, error: unknown): void {
+  const c = term.err;
+  const message = error instanceof Error ? error.message : String(error);
+  term.note(`${c.red(c.bold('mcpkit:'))} ${message}`);
+  if (error instanceof CliError && error.details) term.note(error.details);
+}
