@@ -5,13 +5,20 @@
 import { createHttpHandler, type HttpHandler } from '../src/http/index.ts';
 import { serveHttp } from '../src/node/http.ts';
 import { createReferenceServer } from '../src/reference/index.ts';
+import { extensionTasks, registerSkillFixtures, registerTaskFixtures } from './extensions.ts';
 
 let http: HttpHandler | undefined;
-const server = createReferenceServer({
-  closeRequestStream: (sessionId, requestId) => {
-    if (sessionId !== undefined) http?.closeRequestStream(sessionId, requestId);
+const tasks = extensionTasks();
+const server = createReferenceServer(
+  {
+    closeRequestStream: (sessionId, requestId) => {
+      if (sessionId !== undefined) http?.closeRequestStream(sessionId, requestId);
+    },
   },
-});
+  { middleware: [tasks.middleware] },
+);
+registerTaskFixtures(server, tasks);
+await registerSkillFixtures(server);
 http = createHttpHandler(server, { onError: (e) => console.error('everything-server:', e.message) });
 
 const port = Number(process.env.PORT ?? 0);

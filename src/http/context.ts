@@ -1,4 +1,5 @@
 /** What every route of the handler shares. */
+import type { Cluster } from './cluster.ts';
 import type { ModernExchange } from './exchange.ts';
 import type { ModernCheckHost } from './modern-check.ts';
 import type { ResolvedOptions, SessionHost } from './options.ts';
@@ -13,4 +14,6 @@ export interface HandlerContext {
   readonly modern: ModernCheckHost & { readonly enabled: boolean };
   /** The 2026-07-28 requests being served right now. */
   readonly exchanges: Set<ModernExchange>;
+  /** Present in cluster mode (the `bus` option). */
+  readonly cluster?: Cluster;
 }

@@ -5,6 +5,8 @@
  * two more, after checking Host and Origin.
  */
 import { ErrorCode, LEGACY_REVISIONS, MODERN_REVISION, type RequestId } from '../protocol/index.ts';
+import { StoreUnavailableError } from '../store/index.ts';
+import { Cluster } from './cluster.ts';
 import type { HandlerContext } from './context.ts';
 import type { ModernExchange } from './exchange.ts';
 import { checkHostAndOrigin } from './guard.ts';
@@ -47,7 +49,10 @@ export interface HttpHandler {
    * included); a request leaves the count when it is answered or its client closes the connection.
    */
   readonly requestsInFlight: number;
-  /** Ends every session and every 2026-07-28 request in flight, and stops the idle timer. */
+  /**
+   * Ends every session and every 2026-07-28 request in flight, and stops the idle timer. In
+   * cluster mode only this node's copies end: the sessions go on through the other nodes.
+   */
   close(): Promise<void>;
 }
 
@@ -59,7 +64,9 @@ export function createHttpHandler(host: SessionHost, options?: HttpHandlerOption
     maxSessions: resolved.maxSessions,
     store: resolved.sessionStore,
     onError: resolved.onError,
+    shared: resolved.bus !== undefined,
   });
+  const cluster = resolved.bus ? new Cluster(host, resolved, registry, resolved.bus) : undefined;
   const supported = host.supportedVersions ?? [MODERN_REVISION, ...[...LEGACY_REVISIONS].reverse()];
   const exchanges = new Set<ModernExchange>();
   const ctx: HandlerContext = {
@@ -68,6 +75,7 @@ export function createHttpHandler(host: SessionHost, options?: HttpHandlerOption
     registry,
     modern: { enabled: supported.includes(MODERN_REVISION), supported, host },
     exchanges,
+    cluster,
   };
 
   const serve = async (request: Request): Promise<Response> => {
@@ -83,6 +91,11 @@ export function createHttpHandler(host: SessionHost, options?: HttpHandlerOption
       return errorReply(404, TRANSPORT_ERROR, `Not Found: the MCP endpoint is ${resolved.mcpPath}.`);
     } catch (error) {
       resolved.onError(error as Error);
+      if (error instanceof StoreUnavailableError) {
+        return errorReply(503, TRANSPORT_ERROR, `Service Unavailable: ${error.message}`, {
+          'retry-after': '1',
+        });
+      }
       return errorReply(500, ErrorCode.InternalError, `Internal error: ${(error as Error).message}`);
     }
   };
@@ -106,6 +119,7 @@ export function createHttpHandler(host: SessionHost, options?: HttpHandlerOption
         const s = registry.get(sessionId, 'streamable-http') ?? registry.get(sessionId, 'sse');
         if (!s) return false;
         await s.terminate();
+        if (s.kind === 'streamable-http') await cluster?.ended(sessionId);
         return true;
       },
     },
@@ -115,6 +129,7 @@ export function createHttpHandler(host: SessionHost, options?: HttpHandlerOption
       value: async () => {
         await Promise.all([...exchanges].map((e) => e.terminate()));
         await registry.closeAll();
+        await cluster?.close();
       },
     },
   }) as HttpHandler;

@@ -48,6 +48,11 @@ export async function openLegacySse(request: Request, ctx: HandlerContext): Prom
     return new Response(null, { status: 499 });
   }
   registry.add(session);
+  if (ctx.cluster) {
+    const now = Date.now();
+    const record = { id, transport: 'sse' as const, createdAt: now, lastSeen: now, node: ctx.cluster.nodeId };
+    await options.sessionStore.set(record);
+  }
   conn.event(`${options.messagesPath}?sessionId=${id}`, undefined, 'endpoint');
   return new Response(conn.body, { status: 200, headers: SSE_HEADERS });
 }
@@ -72,7 +77,8 @@ export async function postLegacyMessage(request: Request, url: URL, ctx: Handler
     );
   }
   const session = registry.get(id, 'sse');
-  if (!(session instanceof LegacySseSession)) {
+  const remote = session || !ctx.cluster ? undefined : await options.sessionStore.get(id);
+  if (!(session instanceof LegacySseSession) && remote?.transport !== 'sse') {
     return errorReply(
       404,
       SESSION_NOT_FOUND,
@@ -85,6 +91,11 @@ export async function postLegacyMessage(request: Request, url: URL, ctx: Handler
   if (text instanceof Response) return text;
   const body = parseBody(text);
   if (body instanceof Response) return body;
+  if (!(session instanceof LegacySseSession)) {
+    // The session's connection is on another node: the message goes there.
+    if (remote) ctx.cluster?.forwardLegacy(remote, body.value);
+    return accepted();
+  }
   session.deliver(body.value, {
     request,
     protocolVersion: request.headers.get('mcp-protocol-version') ?? undefined,

@@ -1,8 +1,15 @@
 /** Options of the HTTP handler, and their defaults. */
 import { LEGACY_REVISIONS } from '../protocol/index.ts';
 import type { Transport } from '../rpc/index.ts';
-import { type EventStore, MemoryEventStore, MemorySessionStore, type SessionStore } from '../store/index.ts';
+import {
+  type Bus,
+  type EventStore,
+  MemoryEventStore,
+  MemorySessionStore,
+  type SessionStore,
+} from '../store/index.ts';
 import { DEFAULT_ALLOWED_HOSTS } from './guard.ts';
+import { randomToken } from './ids.ts';
 
 /** What the handler serves: anything that can serve MCP on a transport (McpServer does). */
 export interface SessionHost {
@@ -59,6 +66,14 @@ export interface HttpHandlerOptions {
   maxBufferedBytes?: number;
   /** Called with problems that have nobody else to go to (a failed store write, a dropped message). */
   onError?: (error: Error) => void;
+  /**
+   * Links this handler to the other nodes of a deployment (cluster mode): with a session store
+   * and an event store shared by every node (mcpkit/redis), any node serves any request of any
+   * session, and resumes any stream.
+   */
+  bus?: Bus;
+  /** This node's id in the cluster: letters and digits (default: random). */
+  nodeId?: string;
 }
 
 /** The options with every default applied. */
@@ -81,11 +96,16 @@ export interface ResolvedOptions {
   protocolVersions: readonly string[];
   maxBufferedBytes: number;
   onError: (error: Error) => void;
+  bus: Bus | undefined;
+  nodeId: string;
 }
 
 /** Applies the defaults. */
 export function resolveOptions(options: HttpHandlerOptions = {}): ResolvedOptions {
   const sessions = options.sessions ?? true;
+  if (options.nodeId !== undefined && !/^[0-9a-z]{1,32}$/.test(options.nodeId)) {
+    throw new Error(`nodeId must be 1 to 32 lowercase letters and digits, not '${options.nodeId}'.`);
+  }
   return {
     mcpPath: options.mcpPath ?? '/mcp',
     ssePath: options.ssePath ?? '/sse',
@@ -106,5 +126,7 @@ export function resolveOptions(options: HttpHandlerOptions = {}): ResolvedOption
     protocolVersions: options.protocolVersions ?? LEGACY_REVISIONS,
     maxBufferedBytes: options.maxBufferedBytes ?? 16 * 1024 * 1024,
     onError: options.onError ?? (() => {}),
+    bus: sessions ? options.bus : undefined,
+    nodeId: options.nodeId ?? randomToken(6),
   };
 }

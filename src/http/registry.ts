@@ -19,6 +19,11 @@ export interface RegistrySettings {
   maxSessions: number;
   store: SessionStore;
   onError: (error: Error) => void;
+  /**
+   * Several nodes share the store: records of Streamable HTTP sessions are written by the cluster
+   * and outlive this node's copy (they expire in the store); only HTTP+SSE records go with it.
+   */
+  shared?: boolean;
 }
 
 /** The live sessions of one handler. */
@@ -49,6 +54,8 @@ export class SessionRegistry {
     const now = Date.now();
     this.#live.set(session.sessionId, session);
     this.#touched.set(session.sessionId, now);
+    this.#startTimer();
+    if (this.#settings.shared) return;
     const record: SessionRecord = {
       id: session.sessionId,
       transport: session.kind,
@@ -56,7 +63,12 @@ export class SessionRegistry {
       lastSeen: now,
     };
     this.#settings.store.set(record).catch(this.#settings.onError);
-    this.#startTimer();
+  }
+
+  /** The live session with this id and kind, without touching it. */
+  peek(id: string, kind: SessionTransportKind): LiveSession | undefined {
+    const session = this.#live.get(id);
+    return session?.kind === kind ? session : undefined;
   }
 
   /** The live session with this id and kind (touching it), or undefined. */
@@ -84,7 +96,9 @@ export class SessionRegistry {
     if (id === undefined || this.#live.get(id) !== session) return;
     this.#live.delete(id);
     this.#touched.delete(id);
-    this.#settings.store.delete(id).catch(this.#settings.onError);
+    if (!this.#settings.shared || session.kind === 'sse') {
+      this.#settings.store.delete(id).catch(this.#settings.onError);
+    }
     if (this.#live.size === 0) this.#stopTimer();
   }
 

@@ -15,10 +15,33 @@ import {
   type RequestId,
 } from '../protocol/index.ts';
 import type { MessageInfo, SendOptions, Transport, TransportSink } from '../rpc/index.ts';
-import type { EventStore } from '../store/index.ts';
+import type { EventStore, SessionRecord } from '../store/index.ts';
 import { randomToken } from './ids.ts';
+import { SharedStream } from './shared-stream.ts';
 import { SseConnection } from './sse.ts';
 import { JsonReply, MessageStream, type ReplyTarget } from './stream.ts';
+
+/** What a session needs when several nodes serve it (the handler's `bus` option). */
+export interface SessionCluster {
+  /** This node's id: it names the node's streams and tags its requests to the client. */
+  readonly nodeId: string;
+  /** The stream id prefix every node uses for this session. */
+  readonly streamPrefix: string;
+  /** Tells followers of a stream on any node that it has new events. */
+  wake(streamId: string): void;
+  /** Runs before each response goes out (stores what the request changed in the session record). */
+  beforeAnswer(session: StreamableSession): Promise<void>;
+}
+
+/** The id a server→client request carries on the wire in cluster mode: it names the node waiting. */
+const TAGGED_ID = /^n\.([0-9a-z]+)\.([0-9]+)$/;
+
+/** The node a client's answer belongs to, and the id the peer there gave the request. */
+export function untagId(id: RequestId): { nodeId: string; id: number } | undefined {
+  if (typeof id !== 'string') return undefined;
+  const m = TAGGED_ID.exec(id);
+  return m ? { nodeId: m[1] as string, id: Number(m[2]) } : undefined;
+}
 
 /** What a session needs from the handler that made it. */
 export interface SessionSettings {
@@ -33,6 +56,8 @@ export interface SessionSettings {
   onAnswered?: (session: StreamableSession) => void;
   /** Called when the initialize result reveals the negotiated revision. */
   onRevision?: (session: StreamableSession, revision: LegacyRevision) => void;
+  /** Present when several nodes serve the session. */
+  cluster?: SessionCluster;
 }
 
 /** A Streamable HTTP session (or, without an id, the one-request transport of stateless mode). */
@@ -55,17 +80,49 @@ export class StreamableSession implements Transport {
   readonly #byRequest = new Map<RequestId, ReplyTarget>();
   readonly #streams = new Map<string, MessageStream>();
   #standalone: MessageStream | undefined;
+  readonly #shared: SharedStream | undefined;
   #receiving: ReplyTarget | undefined;
   #initId: RequestId | undefined;
-  readonly #prefix = `${randomToken(8)}.`;
+  readonly #prefix: string;
   #nextStream = 0;
   #connections = 0;
   #jsonWaiting = 0;
+  #restoreId: string | undefined;
+  #answers: Promise<void> = Promise.resolve();
+  /** The `initialize` params of the client (cluster mode keeps them in the session record). */
+  initParams: Record<string, unknown> | undefined;
 
   constructor(sessionId: string | undefined, settings: SessionSettings, protocolVersion?: string) {
     this.sessionId = sessionId;
     this.#settings = settings;
     this.protocolVersion = protocolVersion;
+    const cluster = settings.cluster;
+    this.#prefix = cluster ? cluster.streamPrefix : `${randomToken(8)}.`;
+    if (cluster && settings.store) {
+      this.#shared = new SharedStream(this.standaloneStreamId, settings.store, cluster, settings.onError);
+    }
+  }
+
+  /** The id of the session's GET stream when several nodes share it. */
+  get standaloneStreamId(): string {
+    return `${this.#prefix}get`;
+  }
+
+  /**
+   * Makes this copy of a session that another node initialized ready to serve: replays the
+   * client's `initialize` (its answer is not sent) and `notifications/initialized` to the server.
+   */
+  restore(record: SessionRecord): void {
+    if (record.revision === undefined || !isLegacyRevision(record.revision)) return;
+    this.revision = record.revision;
+    this.#restoreId = `restore.${randomToken(8)}`;
+    const params = {
+      protocolVersion: record.revision,
+      capabilities: record.clientCapabilities ?? {},
+      clientInfo: record.clientInfo ?? { name: 'unknown', version: '0' },
+    };
+    this.deliver({ jsonrpc: '2.0', id: this.#restoreId, method: 'initialize', params }, {});
+    this.deliver({ jsonrpc: '2.0', method: 'notifications/initialized' }, {});
   }
 
   start(sink: TransportSink): void {
@@ -106,7 +163,7 @@ export class StreamableSession implements Transport {
   }
 
   /** A new SSE connection counted against this session. */
-  connection(signal?: AbortSignal): SseConnection {
+  connection(signal?: AbortSignal, onClose?: () => void): SseConnection {
     this.#connections++;
     return new SseConnection({
       keepAliveMs: this.#settings.keepAliveMs,
@@ -115,6 +172,7 @@ export class StreamableSession implements Transport {
       onClose: () => {
         this.#connections--;
         this.lastSeen = Date.now();
+        onClose?.();
       },
     });
   }
@@ -156,6 +214,11 @@ export class StreamableSession implements Transport {
   async resumable(lastEventId: string): Promise<string | undefined> {
     const streamId = await this.#settings.store?.streamOf(lastEventId);
     return streamId !== undefined && this.ownsStream(streamId) ? streamId : undefined;
+  }
+
+  /** Whether a stream is live on this node (its request is being served here). */
+  isLive(streamId: string): boolean {
+    return this.#streams.has(streamId);
   }
 
   /** Replays a stream after `lastEventId` on `conn`, then keeps `conn` for its live messages. */
@@ -207,13 +270,17 @@ export class StreamableSession implements Transport {
     const first = list[0];
     if (!first) return Promise.resolve();
     if (isResponse(first)) return this.#sendResponses(message, list as JsonRpcResponse[]);
+    const cluster = this.#settings.cluster;
+    if (cluster && 'id' in first && !Array.isArray(message)) {
+      message = { ...first, id: `n.${cluster.nodeId}.${String(first.id)}` };
+    }
     const related = options?.relatedRequestId;
     let target: ReplyTarget | undefined;
     if (related !== undefined) {
       const t = this.#byRequest.get(related);
       if (t?.carriesRelated) target = t;
     }
-    target ??= this.#standalone;
+    target ??= this.#shared ?? this.#standalone;
     if (!target) {
       if (!('id' in first)) return Promise.resolve(); // a notification with no stream to go to
       return Promise.reject(
@@ -226,6 +293,10 @@ export class StreamableSession implements Transport {
   }
 
   #sendResponses(message: JsonRpcMessage | JsonRpcMessage[], list: JsonRpcResponse[]): Promise<void> {
+    if (this.#restoreId !== undefined && list.some((r) => r.id === this.#restoreId)) {
+      this.#restoreId = undefined;
+      return Promise.resolve(); // the answer to a replayed initialize: the client has had it already
+    }
     let target: ReplyTarget | undefined;
     let failedInit = false;
     for (const r of list) {
@@ -250,7 +321,17 @@ export class StreamableSession implements Transport {
       for (const id of target.pending) this.#byRequest.delete(id);
       target.pending.clear();
     }
-    const sent = target.push(message, JSON.stringify(message), target.pending.size === 0);
+    const last = target.pending.size === 0;
+    const to = target;
+    const cluster = this.#settings.cluster;
+    let sent: Promise<void>;
+    if (cluster) {
+      sent = this.#answers
+        .then(() => cluster.beforeAnswer(this))
+        .catch((error: unknown) => this.#settings.onError(error as Error))
+        .then(() => to.push(message, JSON.stringify(message), last));
+      this.#answers = sent;
+    } else sent = to.push(message, JSON.stringify(message), last);
     if (failedInit) void sent.then(() => this.terminate());
     return sent;
   }
@@ -266,14 +347,17 @@ export class StreamableSession implements Transport {
   }
 
   #newStream(): MessageStream {
+    const cluster = this.#settings.cluster;
+    const n = this.#nextStream++;
     const stream = new MessageStream(
-      `${this.#prefix}${this.#nextStream++}`,
+      cluster ? `${this.#prefix}${cluster.nodeId}.${n}` : `${this.#prefix}${n}`,
       this.#settings.store,
       this.#settings.onError,
       (s) => {
         this.#streams.delete(s.id);
         this.#ended(s);
       },
+      cluster,
     );
     this.#streams.set(stream.id, stream);
     return stream;
@@ -310,7 +394,9 @@ export class StreamableSession implements Transport {
     const store = this.#settings.store;
     const streamIds = [...this.#streams.keys()];
     for (const t of [...this.#targets, ...this.#streams.values()]) t.end();
-    for (const id of streamIds) store?.deleteStream(id).catch(this.#settings.onError);
+    // Shared streams outlive this copy of the session: another node may resume them; they expire.
+    if (!this.#settings.cluster)
+      for (const id of streamIds) store?.deleteStream(id).catch(this.#settings.onError);
     this.#targets.clear();
     this.#streams.clear();
     this.#byRequest.clear();

@@ -35,17 +35,21 @@ export class MessageStream implements ReplyTarget {
   readonly #store: EventStore | undefined;
   readonly #onError: (error: Error) => void;
   readonly #onEnded: (stream: MessageStream) => void;
+  readonly #shared: { wake(streamId: string): void } | undefined;
 
+  /** `shared`: the store is shared by several nodes; followers elsewhere are woken on each event. */
   constructor(
     id: string,
     store: EventStore | undefined,
     onError: (error: Error) => void,
     onEnded: (stream: MessageStream) => void,
+    shared?: { wake(streamId: string): void },
   ) {
     this.id = id;
     this.#store = store;
     this.#onError = onError;
     this.#onEnded = onEnded;
+    this.#shared = shared;
   }
 
   /** Whether a live connection is attached. */
@@ -95,6 +99,7 @@ export class MessageStream implements ReplyTarget {
       if (this.#store) {
         try {
           id = await this.#store.append(this.id, text);
+          this.#shared?.wake(this.id);
         } catch (error) {
           this.#onError(error as Error);
         }
@@ -121,6 +126,14 @@ export class MessageStream implements ReplyTarget {
     this.#conn?.end();
     this.#conn = undefined;
     this.#onEnded(this);
+    const store = this.#store;
+    const shared = this.#shared;
+    if (shared && store?.end) {
+      void this.#run(async () => {
+        await store.end?.(this.id);
+        shared.wake(this.id);
+      });
+    }
   }
 
   #write(text: string): void {

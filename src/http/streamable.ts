@@ -2,11 +2,11 @@
 import { ErrorCode } from '../protocol/index.ts';
 import { accepts, type ParsedBody } from './body.ts';
 import type { HandlerContext } from './context.ts';
-import { newSessionId } from './ids.ts';
+import { newSessionId, randomToken } from './ids.ts';
 import { answerPost, checkBatchAndIds, checkVersionHeader, findInitialize } from './post.ts';
 import { errorReply, methodNotAllowed, SESSION_NOT_FOUND, TRANSPORT_ERROR } from './reply.ts';
 import { StreamableSession } from './session.ts';
-import { SSE_HEADERS } from './sse.ts';
+import { SSE_HEADERS, type SseConnection } from './sse.ts';
 
 /** Serves one GET or DELETE on the MCP endpoint of a stateful handler. */
 export async function serveStreamable(request: Request, ctx: HandlerContext): Promise<Response> {
@@ -21,7 +21,7 @@ export async function serveStreamable(request: Request, ctx: HandlerContext): Pr
 }
 
 /** The session a request names, or the 400/404 answer. */
-function findSession(request: Request, ctx: HandlerContext): StreamableSession | Response {
+async function findSession(request: Request, ctx: HandlerContext): Promise<StreamableSession | Response> {
   const id = request.headers.get('mcp-session-id');
   if (id === null) {
     return errorReply(
@@ -30,7 +30,7 @@ function findSession(request: Request, ctx: HandlerContext): StreamableSession |
       'Bad Request: the Mcp-Session-Id header is required; send initialize first to start a session.',
     );
   }
-  const session = ctx.registry.get(id, 'streamable-http');
+  const session = ctx.cluster ? await ctx.cluster.find(id) : ctx.registry.get(id, 'streamable-http');
   if (!(session instanceof StreamableSession)) {
     return errorReply(
       404,
@@ -48,10 +48,15 @@ export async function postStreamable(
   ctx: HandlerContext,
 ): Promise<Response> {
   if (findInitialize(body)) return initialize(request, body, ctx);
-  const session = findSession(request, ctx);
+  const session = await findSession(request, ctx);
   if (session instanceof Response) return session;
   const refused = checkBatchAndIds(body, session.revision, (id) => session.inUse(id));
   if (refused) return refused;
+  if (ctx.cluster && body.requests.length === 0 && !session.closed) {
+    const info = { request, protocolVersion: request.headers.get('mcp-protocol-version') ?? undefined };
+    ctx.cluster.route(session, body, (value) => session.deliver(value, info));
+    return new Response(null, { status: 202, headers: { 'mcp-session-id': session.sessionId as string } });
+  }
   return answerPost(session, body, request, ctx.options, {
     'mcp-session-id': session.sessionId as string,
   });
@@ -85,15 +90,31 @@ async function initialize(request: Request, body: ParsedBody, ctx: HandlerContex
     );
   }
   const id = newSessionId();
-  const session = new StreamableSession(id, {
-    store: options.eventStore,
-    retryMs: options.retryMs,
-    keepAliveMs: options.keepAliveMs,
-    maxBufferedBytes: options.maxBufferedBytes,
-    onError: options.onError,
-    onClosed: (s) => registry.remove(s),
-    onRevision: (_s, revision) => registry.update(id, { revision }),
-  });
+  const streamPrefix = `${randomToken(8)}.`;
+  const session = new StreamableSession(
+    id,
+    ctx.cluster?.settings(streamPrefix) ?? {
+      store: options.eventStore,
+      retryMs: options.retryMs,
+      keepAliveMs: options.keepAliveMs,
+      maxBufferedBytes: options.maxBufferedBytes,
+      onError: options.onError,
+      onClosed: (s) => registry.remove(s),
+      onRevision: (_s, revision) => registry.update(id, { revision }),
+    },
+  );
+  if (ctx.cluster) {
+    const now = Date.now();
+    await options.sessionStore.set({
+      id,
+      transport: 'streamable-http',
+      createdAt: now,
+      lastSeen: now,
+      streamPrefix,
+    });
+    session.initParams = init.params as Record<string, unknown> | undefined;
+    ctx.cluster.created(session);
+  }
   try {
     session.handle = await ctx.host.connect(session);
   } catch (error) {
@@ -117,17 +138,25 @@ async function get(request: Request, ctx: HandlerContext): Promise<Response> {
       'Not Acceptable: a GET must list text/event-stream in its Accept header.',
     );
   }
-  const session = findSession(request, ctx);
+  const session = await findSession(request, ctx);
   if (session instanceof Response) return session;
   const headers = { ...SSE_HEADERS, 'mcp-session-id': session.sessionId as string };
   const lastEventId = request.headers.get('last-event-id');
   if (lastEventId !== null) {
     const streamId = await session.resumable(lastEventId);
+    if (streamId !== undefined && ctx.cluster && !session.isLive(streamId)) {
+      return follow(request, ctx, session, streamId, lastEventId, headers);
+    }
     if (streamId !== undefined) {
       const conn = session.connection(request.signal);
       session.resume(streamId, lastEventId, conn).catch(ctx.options.onError);
       return new Response(conn.body, { status: 200, headers });
     }
+  }
+  if (ctx.cluster && ctx.options.eventStore) {
+    // Every node writes the GET stream through the store; this node follows it from now on.
+    const prime = await ctx.options.eventStore.append(session.standaloneStreamId, '');
+    return follow(request, ctx, session, session.standaloneStreamId, prime, headers);
   }
   if (session.standaloneConnected) {
     return errorReply(
@@ -141,9 +170,34 @@ async function get(request: Request, ctx: HandlerContext): Promise<Response> {
   return new Response(conn.body, { status: 200, headers });
 }
 
+/** Answers a GET with a stream this node follows in the shared store (cluster mode). */
+async function follow(
+  request: Request,
+  ctx: HandlerContext,
+  session: StreamableSession,
+  streamId: string,
+  after: string,
+  headers: Record<string, string>,
+): Promise<Response> {
+  const cluster = ctx.cluster as NonNullable<HandlerContext['cluster']>;
+  let stop: (() => void) | undefined;
+  const conn: SseConnection = session.connection(request.signal, () => stop?.());
+  if (streamId === session.standaloneStreamId && session.polling) {
+    conn.write(`id: ${after}\nretry: ${ctx.options.retryMs}\ndata: \n\n`);
+  }
+  try {
+    stop = await cluster.follow(streamId, after, conn);
+  } catch (error) {
+    conn.end();
+    throw error;
+  }
+  return new Response(conn.body, { status: 200, headers });
+}
+
 async function del(request: Request, ctx: HandlerContext): Promise<Response> {
-  const session = findSession(request, ctx);
+  const session = await findSession(request, ctx);
   if (session instanceof Response) return session;
   await session.terminate();
+  await ctx.cluster?.ended(session.sessionId as string);
   return new Response(null, { status: 200 });
 }

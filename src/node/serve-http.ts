@@ -1,8 +1,10 @@
 /**
  * `npm start`: the reference server over Streamable HTTP at /mcp and HTTP+SSE at /sse, on
- * 127.0.0.1:$PORT (default 3000), with in-memory stores.
+ * 127.0.0.1:$PORT (default 3000). With REDIS_URL (`redis://host:port`) it runs as one node of a
+ * cluster whose sessions, events and messages go through that Redis (needs the ioredis package);
+ * without it, everything stays in this process's memory.
  */
-import { createHttpHandler } from '../http/index.ts';
+import { createHttpHandler, type HttpHandlerOptions } from '../http/index.ts';
 import { createReferenceServer } from '../reference/index.ts';
 import { serveHttp } from './http.ts';
 
@@ -11,17 +13,40 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be a port number (0-65535), not '${process.env.PORT}'.`);
   process.exit(2);
 }
-const server = createReferenceServer();
-const handler = createHttpHandler(server);
+const redisUrl = process.env.REDIS_URL;
+let options: HttpHandlerOptions = {};
+let secret: string | undefined;
+let closeRedis = async () => {};
+if (redisUrl) {
+  const { connectRedis } = await import('../redis/index.ts');
+  let lastReport = 0;
+  const stores = await connectRedis(redisUrl, {
+    onError: (error) => {
+      if (Date.now() - lastReport < 5000) return;
+      lastReport = Date.now();
+      console.error(`mcpkit: Redis: ${error.message}`);
+    },
+  }).catch((error: Error) => {
+    console.error(`mcpkit: cannot start: ${error.message}`);
+    process.exit(1);
+  });
+  secret = await stores.sharedSecret();
+  options = { sessionStore: stores.sessionStore, eventStore: stores.eventStore, bus: stores.bus };
+  if (process.env.NODE_ID) options.nodeId = process.env.NODE_ID;
+  closeRedis = () => stores.close();
+}
+const server = createReferenceServer({}, secret === undefined ? {} : { requestStateSecret: secret });
+const handler = createHttpHandler(server, options);
 const listening = await serveHttp(handler, { port, host: '127.0.0.1' });
 const base = `http://127.0.0.1:${listening.port}`;
-console.log(`mcpkit reference server
+console.log(`mcpkit reference server${redisUrl ? ' (cluster node, Redis)' : ''}
   Streamable HTTP: ${base}/mcp
   HTTP+SSE:        ${base}/sse`);
 
 const stop = async () => {
   await handler.close();
   await listening.close();
+  await closeRedis();
   process.exit(0);
 };
 process.once('SIGINT', stop);

@@ -133,6 +133,7 @@ export class McpServer {
   readonly #host: SessionServer;
   readonly #listeners = new Set<Listener>();
   readonly #methods = new Map<string, MethodHandler>();
+  readonly #middleware: Middleware[];
   readonly #extensions: Record<string, object> = {};
   readonly #codec: RequestStateCodec;
   readonly #versions: string[];
@@ -140,6 +141,7 @@ export class McpServer {
   constructor(options: McpServerOptions) {
     this.#options = options;
     this.#codec = new RequestStateCodec(options.requestStateSecret);
+    this.#middleware = [...(options.middleware ?? [])];
     const legacy = [...(options.revisions ?? LEGACY_REVISIONS)].reverse();
     this.#versions = options.modern === false ? legacy : [MODERN_REVISION, ...legacy];
     this.#catalog = new Catalog(options.pageSize ?? 100, (method) => this.#listChanged(method));
@@ -148,7 +150,7 @@ export class McpServer {
     this.#host = {
       supportedRevisions: options.revisions ?? LEGACY_REVISIONS,
       requestTimeout: options.requestTimeout,
-      peerOptions: options.middleware,
+      peerOptions: this.#middleware,
       initializeResult: (revision) => this.#initializeResult(revision),
       dispatch: (method, params, ctx, session) => this.#dispatch(method, params, ctx, session),
       isModern: (method, params, inbound) =>
@@ -248,6 +250,14 @@ export class McpServer {
     const entry = buildPrompt(name, definition, handler);
     this.#catalog.prompts.set(name, entry);
     return this.#catalog.handle(this.#catalog.prompts, name, entry);
+  }
+
+  /**
+   * Adds middleware around every inbound and outbound request of sessions connected from now on
+   * (the `middleware` option, for plug-ins such as the tasks extension).
+   */
+  use(middleware: Middleware): void {
+    this.#middleware.push(middleware);
   }
 
   /**

@@ -24,6 +24,35 @@ export interface EventStore {
   replayAfter(eventId: string, send: ReplaySink): Promise<string | undefined>;
   /** Forgets a stream and its events. */
   deleteStream(streamId: string): Promise<void>;
+  /**
+   * Marks a stream as ended: a reader that reaches the mark knows no more events will come.
+   * Needed when several nodes share the store (the handler's `bus` option).
+   */
+  end?(streamId: string): Promise<void>;
+  /**
+   * Up to `limit` events of `eventId`'s stream that came after it, in order (priming events
+   * included, with empty data), and whether the end mark was reached; undefined when the id is
+   * unknown. Needed when several nodes share the store (the handler's `bus` option).
+   */
+  readAfter?(eventId: string, limit?: number): Promise<EventPage | undefined>;
+}
+
+/** One stored event. */
+export interface StoredEvent {
+  /** The event id (it names its stream). */
+  id: string;
+  /** The JSON text of the message; empty for a priming event. */
+  data: string;
+}
+
+/** What `readAfter` found. */
+export interface EventPage {
+  /** The stream the events belong to. */
+  streamId: string;
+  /** The events, oldest first. */
+  events: StoredEvent[];
+  /** Whether the stream's end mark follows the last of `events`. */
+  ended: boolean;
 }
 
 /** Options of the in-memory event store. */
@@ -43,6 +72,7 @@ interface StoredStream {
   next: number;
   events: string[];
   lastWrite: number;
+  ended: boolean;
 }
 
 const SEPARATOR = '_';
@@ -78,7 +108,7 @@ export class MemoryEventStore implements EventStore {
         const oldest = this.#streams.keys().next().value;
         if (oldest !== undefined) this.#streams.delete(oldest);
       }
-      stream = { first: 1, next: 1, events: [], lastWrite: now };
+      stream = { first: 1, next: 1, events: [], lastWrite: now, ended: false };
     }
     this.#streams.set(streamId, stream);
     const seq = stream.next++;
@@ -113,6 +143,24 @@ export class MemoryEventStore implements EventStore {
 
   async deleteStream(streamId: string): Promise<void> {
     this.#streams.delete(streamId);
+  }
+
+  async end(streamId: string): Promise<void> {
+    const stream = this.#streams.get(streamId);
+    if (stream) stream.ended = true;
+  }
+
+  async readAfter(eventId: string, limit = 1000): Promise<EventPage | undefined> {
+    const parsed = this.#parse(eventId);
+    if (!parsed) return undefined;
+    const { streamId, seq, stream } = parsed;
+    const start = Math.max(seq + 1, stream.first);
+    const stop = Math.min(stream.next, start + Math.max(1, limit));
+    const events: StoredEvent[] = [];
+    for (let n = start; n < stop; n++) {
+      events.push({ id: `${streamId}${SEPARATOR}${n}`, data: stream.events[n - stream.first] as string });
+    }
+    return { streamId, events, ended: stream.ended && stop === stream.next };
   }
 
   #parse(eventId: string): { streamId: string; seq: number; stream: StoredStream } | undefined {

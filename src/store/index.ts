@@ -1,3 +1,5 @@
-/** Storage interfaces for sessions and resumable events, with their in-memory implementations. */
+/** Storage interfaces for sessions, resumable events and the cross-node bus, with in-memory implementations. */
+export * from './bus.ts';
+export * from './errors.ts';
 export * from './events.ts';
 export * from './sessions.ts';

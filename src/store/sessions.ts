@@ -21,6 +21,18 @@ export interface SessionRecord {
   lastSeen: number;
   /** The authenticated principal the session is bound to, when there is one. */
   subject?: string;
+  /** The `clientInfo` the client sent in `initialize`. */
+  clientInfo?: Record<string, unknown>;
+  /** The `capabilities` the client declared in `initialize`. */
+  clientCapabilities?: Record<string, unknown>;
+  /** The level the client set with `logging/setLevel`. */
+  logLevel?: string;
+  /** The resource URIs the client subscribed to. */
+  subscriptions?: string[];
+  /** The prefix of the session's SSE stream ids (shared by every node serving the session). */
+  streamPrefix?: string;
+  /** The node holding the session's connection, for transports bound to one (HTTP+SSE). */
+  node?: string;
 }
 
 /** Where session records are kept. Every call is async so that the store may be remote. */

@@ -1,0 +1,111 @@
+/**
+ * Node processes started as `REDIS_URL=… PORT=… npm start` runs them: one is killed with SIGKILL
+ * while the session goes on through the others, and its GET stream resumes on another node with
+ * Last-Event-ID, no event lost or duplicated.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, messages, post, readEvents, type SseEvent } from './http-server-fixtures.ts';
+import { type NodeProcess, spawnNode } from './support/redis-nodes.ts';
+import { type RedisServer, startRedisServer } from './support/redis-server.ts';
+
+const REVISION = '2025-06-18';
+let redis: RedisServer;
+let nodes: NodeProcess[];
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  nodes = await Promise.all([0, 1, 2].map(() => spawnNode(redis.url)));
+});
+
+afterAll(async () => {
+  await Promise.all(nodes.map((n) => n.kill()));
+  await redis.stop();
+});
+
+/** Reads SSE events into `into` until the body ends or breaks. */
+async function collect(response: Response, into: SseEvent[]): Promise<void> {
+  await readEvents(response, (e) => {
+    into.push(e);
+    return false;
+  }).catch(() => {});
+}
+
+const UPDATED = 'notifications/resources/updated';
+const entryOf = (id: string) =>
+  id
+    .slice(id.lastIndexOf('_') + 1)
+    .split('-')
+    .map(Number) as [number, number];
+
+describe('a node killed with SIGKILL', () => {
+  it('leaves the session going through the others, its GET stream resumed elsewhere exactly once', async () => {
+    const [n0, n1, n2] = nodes as [NodeProcess, NodeProcess, NodeProcess];
+    const init = await post(n0.url, {
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: { protocolVersion: REVISION, capabilities: {}, clientInfo: { name: 't', version: '1' } },
+    });
+    const h = {
+      'mcp-session-id': init.headers.get('mcp-session-id') as string,
+      'mcp-protocol-version': REVISION,
+    };
+    await readEvents(init);
+    expect((await post(n1.url, { jsonrpc: '2.0', method: 'notifications/initialized' }, h)).status).toBe(202);
+    let nextId = 1;
+    const request = async (url: string, method: string, params: Record<string, unknown> = {}) => {
+      const res = await post(url, { jsonrpc: '2.0', id: nextId++, method, params }, h);
+      expect(res.status).toBe(200);
+      return messages((await readEvents(res)).events);
+    };
+    const update = (url: string) =>
+      request(url, 'tools/call', { name: 'test_update_watched_resource', arguments: {} });
+
+    const before: SseEvent[] = [];
+    const get = await fetch(n0.url, { headers: { ...h, accept: 'text/event-stream' } });
+    expect(get.status).toBe(200);
+    const reading = collect(get, before);
+    await request(n1.url, 'resources/subscribe', { uri: 'test://watched-resource' });
+    await update(n2.url);
+    await eventually(
+      () => before.some((e) => e.data.includes(UPDATED)),
+      'the first update on the GET stream',
+    );
+
+    await n0.kill();
+    await reading;
+    await update(n1.url);
+    await update(n2.url);
+    const tools = await request(n2.url, 'tools/list');
+    expect(tools[0]?.result).toBeDefined();
+
+    const lastSeen = before.filter((e) => e.data.includes(UPDATED)).at(-1)?.id as string;
+    const after: SseEvent[] = [];
+    const hangUp = new AbortController();
+    const resumed = await fetch(n1.url, {
+      headers: { ...h, accept: 'text/event-stream', 'last-event-id': lastSeen },
+      signal: hangUp.signal,
+    });
+    expect(resumed.status).toBe(200);
+    const resumedReading = collect(resumed, after);
+    await eventually(
+      () => after.filter((e) => e.data.includes(UPDATED)).length === 2,
+      'the two missed updates',
+    );
+    await update(n2.url);
+    await eventually(() => after.filter((e) => e.data.includes(UPDATED)).length === 3, 'the live update');
+    hangUp.abort();
+    await resumedReading;
+
+    const all = [...before, ...after].filter((e) => e.data.includes(UPDATED));
+    expect(all).toHaveLength(4); // four updates, each delivered once
+    const ids = all.map((e) => e.id as string);
+    expect(new Set(ids).size).toBe(4);
+    const entries = ids.map(entryOf);
+    for (let i = 1; i < entries.length; i++) {
+      const [ms, seq] = entries[i] as [number, number];
+      const [pms, pseq] = entries[i - 1] as [number, number];
+      expect(ms > pms || (ms === pms && seq > pseq)).toBe(true);
+    }
+  });
+});
