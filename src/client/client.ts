@@ -68,6 +68,8 @@ export interface McpClientOptions extends Partial<Implementation> {
   maxTotalTimeout?: number;
   /** Middleware around every request. */
   middleware?: Middleware[];
+  /** Limits on what the server sends: nesting depth (default 64), its requests in flight (default 1,024). */
+  limits?: { maxDepth?: number; maxInflight?: number };
   /** Validate `structuredContent` against the tool's outputSchema (default true). */
   validateOutput?: boolean;
   /**
@@ -143,6 +145,8 @@ export class McpClient {
       middleware: this.#options.middleware,
       timeout: this.#options.timeout,
       maxTotalTimeout: this.#options.maxTotalTimeout,
+      maxDepth: this.#options.limits?.maxDepth,
+      maxInflight: this.#options.limits?.maxInflight,
     });
     this.#peer = peer;
     this.#init = undefined;
@@ -427,6 +431,7 @@ export class McpClient {
     let invalid = false;
     for (const tool of result.tools) {
       this.#output.remember(tool);
+      if (this.#era !== 'modern') continue;
       const header = headerParams(tool);
       this.#toolHeaders.set(tool.name, header);
       if (header === undefined) invalid = true;

@@ -18,6 +18,14 @@ export interface ServeHttpOptions {
   port?: number;
   /** Address to bind (default 127.0.0.1, the loopback interface only). */
   host?: string;
+  /**
+   * How long an idle kept-alive connection stays open, ms (default 65,000: longer than the idle
+   * timeouts of common clients and load balancers, so that they close first and never reuse a
+   * socket the server is closing).
+   */
+  keepAliveTimeout?: number;
+  /** How long a request may take to arrive in full, ms (default 300,000, Node's own). */
+  requestTimeout?: number;
 }
 
 /** A listening server. */
@@ -129,6 +137,9 @@ export function toNodeHandler(handler: FetchHandler): NodeListener {
 /** Serves a web-standard handler with node:http; resolves once listening. */
 export function serveHttp(handler: FetchHandler, options: ServeHttpOptions = {}): Promise<HttpServerHandle> {
   const server = createServer(toNodeHandler(handler));
+  server.keepAliveTimeout = options.keepAliveTimeout ?? 65_000;
+  server.headersTimeout = Math.max(server.headersTimeout, server.keepAliveTimeout + 1000);
+  if (options.requestTimeout !== undefined) server.requestTimeout = options.requestTimeout;
   const host = options.host ?? '127.0.0.1';
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -7,6 +7,11 @@ import { encodeMessage, LineDecoder, oversizeFrameMessage } from '../transport/i
 
 /** Options of a StdioServerTransport. */
 export interface StdioServerTransportOptions {
+  /**
+   * How many characters may wait for a client that does not read its output before the server stops
+   * reading new requests (default 8 MiB).
+   */
+  maxBufferedBytes?: number;
   /** Where messages are read from (default `process.stdin`). */
   stdin?: Readable;
   /** Where messages are written (default `process.stdout`). */
@@ -65,7 +70,18 @@ export class StdioServerTransport implements Transport {
       maxFrameBytes: options.maxFrameBytes,
       onOversize: (limit) => this.#rejectOversize(limit),
     });
-    this.#writer = new FrameWriter(this.#stdout, 'stdout', (error) => this.#finish(error));
+    this.#writer = new FrameWriter(
+      this.#stdout,
+      'stdout',
+      (error) => this.#finish(error),
+      (high) => {
+        // A reader that does not keep up: stop reading requests until it catches up.
+        if (this.#closed || this.#ended) return;
+        if (high) this.#stdin.pause();
+        else this.#stdin.resume();
+      },
+      options.maxBufferedBytes,
+    );
   }
 
   start(sink: TransportSink): void {
@@ -182,11 +198,28 @@ export class FrameWriter {
   #waitingDrain = false;
   #closed = false;
   #broken: Error | undefined;
+  #backlog = 0;
+  #pressured = false;
+  readonly #onPressure: ((high: boolean) => void) | undefined;
+  readonly #highWater: number;
 
-  constructor(stream: Writable, name: string, onBroken: (error: Error) => void) {
+  /**
+   * `onPressure(true)` is called when more than `highWater` characters wait for a slow reader, and
+   * `onPressure(false)` once the backlog is down to a quarter of that: the owner stops reading new
+   * input meanwhile, so memory stays bounded.
+   */
+  constructor(
+    stream: Writable,
+    name: string,
+    onBroken: (error: Error) => void,
+    onPressure?: (high: boolean) => void,
+    highWater = 8 * 1024 * 1024,
+  ) {
     this.#stream = stream;
     this.#name = name;
     this.#onBroken = onBroken;
+    this.#onPressure = onPressure;
+    this.#highWater = highWater;
     // Kept for the stream's whole life: an EPIPE after close must not become an uncaught exception.
     stream.on('error', (error: Error) => this.#fail(error));
   }
@@ -197,8 +230,14 @@ export class FrameWriter {
     if (this.#closed) return Promise.reject(new ConnectionClosedError(`${this.#name} is closed.`));
     return new Promise<void>((resolve, reject) => {
       const frame = { text, resolve, reject };
-      if (this.#waitingDrain || this.#queue.length > 0) this.#queue.push(frame);
-      else this.#writeNow(frame);
+      if (this.#waitingDrain || this.#queue.length > 0) {
+        this.#queue.push(frame);
+        this.#backlog += text.length;
+        if (!this.#pressured && this.#backlog > this.#highWater) {
+          this.#pressured = true;
+          this.#onPressure?.(true);
+        }
+      } else this.#writeNow(frame);
     });
   }
 
@@ -208,6 +247,7 @@ export class FrameWriter {
     this.#closed = true;
     const queued = this.#queue;
     this.#queue = [];
+    this.#backlog = 0;
     for (const frame of queued) this.#writeNow(frame);
   }
 
@@ -233,7 +273,15 @@ export class FrameWriter {
 
   readonly #onDrain = (): void => {
     this.#waitingDrain = false;
-    while (this.#queue.length > 0 && !this.#waitingDrain) this.#writeNow(this.#queue.shift()!);
+    while (this.#queue.length > 0 && !this.#waitingDrain) {
+      const frame = this.#queue.shift()!;
+      this.#backlog -= frame.text.length;
+      this.#writeNow(frame);
+    }
+    if (this.#pressured && this.#backlog <= this.#highWater / 4) {
+      this.#pressured = false;
+      this.#onPressure?.(false);
+    }
   };
 
   #wrap(error: Error): ConnectionClosedError {

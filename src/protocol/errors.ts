@@ -131,3 +131,16 @@ export function urlElicitationRequired(
     elicitations: elicitations.map((e) => ({ ...e, mode: 'url' })),
   });
 }
+
+/**
+ * A message for anything thrown, never throwing itself (a thrown value may have no prototype, or a
+ * message getter that throws).
+ */
+export function describeError(error: unknown): string {
+  try {
+    if (error instanceof Error) return String(error.message);
+    return String(error);
+  } catch {
+    return 'an exception that cannot be turned into text';
+  }
+}

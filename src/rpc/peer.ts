@@ -7,6 +7,7 @@ import {
   ConnectionClosedError,
   classify,
   depthExceeds,
+  describeError,
   ErrorCode,
   errorResponse,
   type JsonRpcMessage,
@@ -152,6 +153,12 @@ export class JsonRpcPeer {
       closed: (reason) => this.#onClosed(reason),
       ended: () => {
         this.#draining = true;
+        // Nothing more will be read, so no answer to our own requests can come.
+        const error = new ConnectionClosedError('The peer closed its input; no answer can come.');
+        for (const [id, pending] of this.#pending) {
+          this.#settle(id, pending);
+          pending.reject(error);
+        }
         this.#closeIfDrained();
       },
     };
@@ -307,7 +314,7 @@ export class JsonRpcPeer {
     );
     if (inBatch) return done;
     done.then((response) => {
-      if (response) this.#write(response, { relatedRequestId: id });
+      if (response) this.#respond(response, id);
       if (this.#draining) this.#closeIfDrained();
     });
     return undefined;
@@ -488,6 +495,31 @@ export class JsonRpcPeer {
     }
   }
 
+  /**
+   * Sends a response; when the transport cannot send a result (it does not serialize: a BigInt, a
+   * cycle), the request is answered with -32603 instead, so the caller is not left waiting.
+   */
+  #respond(response: JsonRpcResponse, id: RequestId): void {
+    if (this.#closed || !this.#transport) return;
+    const fallback = (error: unknown) => {
+      if (this.#closed || !('result' in response)) return this.#options.onError?.(error as Error);
+      this.#write(
+        errorResponse(
+          id,
+          ErrorCode.InternalError,
+          `Internal error: the result could not be sent: ${describeError(error)}`,
+        ),
+        { relatedRequestId: id },
+      );
+    };
+    try {
+      const r = this.#transport.send(response, { relatedRequestId: id });
+      if (r instanceof Promise) r.catch(fallback);
+    } catch (error) {
+      fallback(error);
+    }
+  }
+
   #write(message: JsonRpcMessage | JsonRpcMessage[], options?: SendOptions): void {
     if (this.#closed || !this.#transport) return;
     try {
@@ -518,6 +550,5 @@ export class JsonRpcPeer {
 /** Turns anything a handler threw into an error response. */
 export function toErrorResponse(id: RequestId | null, error: unknown): JsonRpcResponse {
   if (error instanceof McpError) return { jsonrpc: '2.0', id, error: error.toJSON() };
-  const message = error instanceof Error ? error.message : String(error);
-  return errorResponse(id, ErrorCode.InternalError, `Internal error: ${message}`);
+  return errorResponse(id, ErrorCode.InternalError, `Internal error: ${describeError(error)}`);
 }

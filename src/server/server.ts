@@ -96,6 +96,8 @@ export interface McpServerOptions {
   revisions?: readonly LegacyRevision[];
   /** Middleware around every inbound and outbound request. */
   middleware?: Middleware[];
+  /** Limits per session: nesting depth of a message (default 64), requests in flight (default 1,024). */
+  limits?: { maxDepth?: number; maxInflight?: number };
   /** Timeout for requests to the client (sampling, elicitation, roots), ms (default 60,000). */
   requestTimeout?: number;
   /** Where errors with no caller go (default: console.error). */
@@ -150,6 +152,7 @@ export class McpServer {
     this.#host = {
       supportedRevisions: options.revisions ?? LEGACY_REVISIONS,
       requestTimeout: options.requestTimeout,
+      limits: options.limits,
       peerOptions: this.#middleware,
       initializeResult: (revision) => this.#initializeResult(revision),
       dispatch: (method, params, ctx, session) => this.#dispatch(method, params, ctx, session),

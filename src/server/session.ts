@@ -33,6 +33,7 @@ type Result = Record<string, unknown>;
 export interface SessionServer {
   readonly supportedRevisions: readonly LegacyRevision[];
   readonly requestTimeout: number | undefined;
+  readonly limits?: { maxDepth?: number; maxInflight?: number };
   initializeResult(revision: LegacyRevision): InitializeResult;
   dispatch(
     method: string,
@@ -82,6 +83,8 @@ export class ServerSession implements SessionInfo, ContextHost {
       middleware: server.peerOptions,
       acceptBatches: () => this.#revision !== undefined && FEATURES[this.#revision].batching,
       timeout: server.requestTimeout,
+      maxDepth: server.limits?.maxDepth,
+      maxInflight: server.limits?.maxInflight,
     });
   }
 

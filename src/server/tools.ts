@@ -2,6 +2,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import {
   type CallToolResult,
+  describeError,
   ErrorCode,
   FEATURES,
   headerParams,
@@ -123,7 +124,7 @@ export async function callTool(
   } catch (error) {
     if (error instanceof McpError) throw error;
     if (ctx.signal.aborted) throw error;
-    return errorResult(error instanceof Error ? error.message : String(error));
+    return errorResult(describeError(error));
   }
   const result = normalizeToolResult(name, returned);
   if (entry.output && !result.isError) {

@@ -57,6 +57,7 @@ export class SseClientTransport implements Transport {
       response = await fetchWithAuthRetry(this.#options, async () =>
         this.#fetch(this.#url, {
           ...this.#options.requestInit,
+          redirect: 'manual',
           method: 'GET',
           headers: await buildHeaders(this.#options, { accept: 'text/event-stream' }),
           signal: combinedSignal(this.#closing.signal, this.#options),
@@ -156,6 +157,7 @@ export class SseClientTransport implements Transport {
       response = await fetchWithAuthRetry(this.#options, async () =>
         this.#fetch(endpoint, {
           ...this.#options.requestInit,
+          redirect: 'manual',
           method: 'POST',
           headers: await buildHeaders(this.#options, { 'content-type': 'application/json' }),
           body: JSON.stringify(message),

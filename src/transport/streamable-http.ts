@@ -209,6 +209,7 @@ export class StreamableHttpClientTransport implements Transport {
       response = await fetchWithAuthRetry(this.#options, async () =>
         this.#fetch(this.#url, {
           ...this.#options.requestInit,
+          redirect: 'manual',
           method: 'POST',
           headers: await buildHeaders(this.#options, {
             ...how.extra,
@@ -366,6 +367,7 @@ export class StreamableHttpClientTransport implements Transport {
         fetchWithAuthRetry(this.#options, async () =>
           this.#fetch(this.#url, {
             ...this.#options.requestInit,
+            redirect: 'manual',
             method: 'GET',
             headers: await this.#headers(
               { accept: 'text/event-stream', 'last-event-id': stream.lastEventId },
@@ -466,6 +468,7 @@ export class StreamableHttpClientTransport implements Transport {
     const response = await fetchWithAuthRetry(this.#options, async () =>
       this.#fetch(this.#url, {
         ...this.#options.requestInit,
+        redirect: 'manual',
         method: 'DELETE',
         headers: await this.#headers({}, session, this.#protocolVersion),
         signal,

@@ -1,0 +1,226 @@
+/** The scenarios of the benchmark, in the order they run. */
+import { BIG_BYTES, fillerName, type ServerMode, type ServerStats } from '../servers/shared.ts';
+import { type Connection, connectHttp, connectStdio, type HttpFlavor } from './connections.ts';
+import { type Call, expectEqual, quantile } from './load.ts';
+import { type Contender, startHttpServer } from './proc.ts';
+import { RawHttpConnection, RawStdioConnection } from './raw-clients.ts';
+import { type Runner, type Scenario, THROUGHPUT_METRICS, throughputRunner } from './scenario.ts';
+
+const ALL: readonly Contender[] = ['raw', 'mcpkit', 'v1', 'v2'];
+
+/** `n` workers that call `echo` on the connections (round robin) and check the text comes back. */
+function echoWorkers(conns: readonly Connection[], n: number): Call[] {
+  return Array.from({ length: n }, (_, w) => {
+    const conn = conns[w % conns.length];
+    return async (i: number) => {
+      const text = `m${i}`;
+      expectEqual(await conn.echo(text), text, 'echo');
+    };
+  });
+}
+
+function stdioEcho(id: string, title: string, inflight: number): Scenario {
+  return {
+    id,
+    title,
+    detail:
+      inflight === 1
+        ? 'One client, one `tools/call echo` at a time, over the pipes of a server process the client spawned.'
+        : `One client keeping ${inflight} \`tools/call echo\` requests in flight on one stdio connection.`,
+    contenders: ALL,
+    metrics: THROUGHPUT_METRICS,
+    ratioKeys: ['rate', 'cpu'],
+    async setup(contender, settings) {
+      const conn = await connectStdio(contender, 2, settings.policy);
+      return throughputRunner(settings, conn.pid, echoWorkers([conn], inflight), () => conn.close());
+    },
+  };
+}
+
+const MODE: Record<HttpFlavor, ServerMode> = {
+  stateless: 'http-stateless',
+  stateful: 'http-stateful',
+  modern: 'http-modern',
+};
+
+const HTTP_DETAIL: Record<HttpFlavor, string> = {
+  stateless: 'Streamable HTTP without sessions, JSON answers (2025-11-25)',
+  stateful: 'Streamable HTTP with sessions, SSE answers (2025-11-25)',
+  modern:
+    'Streamable HTTP at 2026-07-28 (no sessions, `_meta` envelope per request; raw: the stateless JSON handler)',
+};
+
+function httpEcho(flavor: HttpFlavor, clients: number): Scenario {
+  const who = clients === 1 ? '1 client, sequential' : `${clients} concurrent clients`;
+  return {
+    id: `http-${flavor}-${clients === 1 ? 'seq' : clients}`,
+    title: `HTTP ${flavor}: ${who}`,
+    detail: `${HTTP_DETAIL[flavor]}; ${who}, each with its own connection${flavor === 'stateful' ? ' and session' : ''}, calling \`echo\` in a closed loop.`,
+    contenders: flavor === 'modern' ? ['raw', 'mcpkit', 'v2'] : ALL,
+    metrics: THROUGHPUT_METRICS,
+    ratioKeys: ['rate', 'cpu'],
+    async setup(contender, settings) {
+      const server = await startHttpServer(contender, MODE[flavor], 2, settings.policy);
+      const conns: Connection[] = [];
+      try {
+        for (let i = 0; i < clients; i++) conns.push(await connectHttp(contender, server.url, flavor));
+      } catch (error) {
+        await server.stop();
+        throw error;
+      }
+      return throughputRunner(settings, server.pid, echoWorkers(conns, clients), async () => {
+        await Promise.all(conns.map((c) => c.close().catch(() => {})));
+        await server.stop();
+      });
+    },
+  };
+}
+
+const toolsList: Scenario = {
+  id: 'tools-list',
+  title: '`tools/list` with 100 registered tools (stdio, sequential)',
+  detail:
+    'Each server registers 100 tools (98 with a three-field zod schema; raw: the same JSON Schema written out); one client lists them one call after another.',
+  contenders: ALL,
+  metrics: THROUGHPUT_METRICS,
+  ratioKeys: ['rate', 'cpu'],
+  async setup(contender, settings) {
+    const conn = await connectStdio(contender, 100, settings.policy);
+    const call: Call = async () => {
+      const names = await conn.listToolNames();
+      expectEqual(names.length, 100, 'tools/list length');
+      expectEqual(names[99], fillerName(97), 'tools/list last tool');
+    };
+    return throughputRunner(settings, conn.pid, [call], () => conn.close());
+  },
+};
+
+const bigResult: Scenario = {
+  id: 'big-result',
+  title: 'A 1 MiB tool result (stdio, sequential)',
+  detail: `\`tools/call big\` returns one text block of ${BIG_BYTES} characters; one call at a time.`,
+  contenders: ALL,
+  metrics: THROUGHPUT_METRICS,
+  ratioKeys: ['rate', 'cpu'],
+  async setup(contender, settings) {
+    const conn = await connectStdio(contender, 2, settings.policy);
+    const call: Call = async (n) => {
+      const tag = `t${n}:`;
+      const text = await conn.big(tag);
+      expectEqual(text.length, BIG_BYTES, 'big result length');
+      expectEqual(text.slice(0, tag.length), tag, 'big result tag');
+    };
+    // Few calls fit in a window, so this one gets twice the time.
+    return throughputRunner(settings, conn.pid, [call], () => conn.close(), settings.windowMs * 2);
+  },
+};
+
+async function stats(base: string): Promise<ServerStats> {
+  const response = await fetch(`${base}/__stats?gc=1`);
+  return (await response.json()) as ServerStats;
+}
+
+const memory: Scenario = {
+  id: 'memory',
+  title: 'Memory per idle session (1,000 sessions)',
+  detail:
+    'A fresh stateful HTTP server per repetition; N sessions are opened (initialize + notifications/initialized, 16 at a time) and left idle; heap after a full GC, before and after, divided by N. Then a few sessions are checked to still answer.',
+  contenders: ALL,
+  metrics: [
+    { key: 'heap', label: 'heap KiB/session', digits: 2, better: 'lower' },
+    { key: 'rss', label: 'RSS KiB/session', digits: 2, better: 'lower' },
+  ],
+  ratioKeys: ['heap'],
+  maxReps: 3,
+  async setup(contender, settings): Promise<Runner> {
+    return {
+      warmup: async () => {},
+      close: async () => {},
+      measure: async () => {
+        const server = await startHttpServer(contender, 'http-stateful', 2, settings.policy);
+        try {
+          // Warm the code paths with a few sessions before the baseline is taken.
+          for (let i = 0; i < 20; i++) await new RawHttpConnection(server.url, 'stateful').initialize();
+          const before = await stats(server.base);
+          const conns: RawHttpConnection[] = [];
+          let next = 0;
+          const opener = async () => {
+            while (next < settings.sessions) {
+              next++;
+              const conn = new RawHttpConnection(server.url, 'stateful');
+              await conn.initialize();
+              conns.push(conn);
+            }
+          };
+          await Promise.all(Array.from({ length: 16 }, opener));
+          const after = await stats(server.base);
+          for (const conn of conns.slice(0, 5)) {
+            const result = await conn.request('tools/call', { name: 'echo', arguments: { text: 'alive' } });
+            expectEqual((result.content as Array<{ text: string }>)[0].text, 'alive', 'session still open');
+          }
+          const n = conns.length;
+          return {
+            heap: (after.heapUsed - before.heapUsed) / n / 1024,
+            rss: (after.rss - before.rss) / n / 1024,
+          };
+        } finally {
+          await server.stop();
+        }
+      },
+    };
+  },
+};
+
+const startup: Scenario = {
+  id: 'startup',
+  title: 'Start-up: spawning a stdio server to its initialize answer',
+  detail:
+    'A raw client spawns `node <server>` and writes `initialize` at once; the time until the answer line arrives, median of the spawns of a repetition. mcpkit-dist loads the built dist/ instead of the .ts sources.',
+  contenders: ['raw', 'mcpkit', 'mcpkit-dist', 'v1', 'v2'],
+  metrics: [{ key: 'ms', label: 'ms to initialize answer', digits: 1, better: 'lower' }],
+  ratioKeys: ['ms'],
+  maxReps: 4,
+  async setup(contender, settings): Promise<Runner> {
+    const policy = { ...settings.policy, serverCpu: undefined };
+    const once = async () => {
+      const t0 = performance.now();
+      const conn = RawStdioConnection.spawn(contender, 2, policy);
+      const result = await conn.request('initialize', {
+        protocolVersion: '2025-11-25',
+        capabilities: {},
+        clientInfo: { name: 'bench', version: '1' },
+      });
+      const ms = performance.now() - t0;
+      await conn.close();
+      expectEqual(typeof result.protocolVersion, 'string', 'initialize answer');
+      return ms;
+    };
+    return {
+      warmup: async () => {
+        await once();
+      },
+      close: async () => {},
+      measure: async () => {
+        const times: number[] = [];
+        for (let i = 0; i < settings.spawns; i++) times.push(await once());
+        return { ms: quantile(times, 0.5) };
+      },
+    };
+  },
+};
+
+/** Every scenario, in run order. */
+export const SCENARIOS: readonly Scenario[] = [
+  stdioEcho('stdio-seq', 'stdio: sequential `tools/call`', 1),
+  stdioEcho('stdio-64', 'stdio: 64 calls in flight', 64),
+  httpEcho('stateless', 1),
+  httpEcho('stateless', 32),
+  httpEcho('stateful', 1),
+  httpEcho('stateful', 32),
+  httpEcho('modern', 1),
+  httpEcho('modern', 32),
+  toolsList,
+  bigResult,
+  memory,
+  startup,
+];
