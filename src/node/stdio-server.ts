@@ -190,6 +190,8 @@ interface QueuedFrame {
  * frames wait for 'drain'. Each promise settles when its frame has been handed to the OS. A write
  * error (EPIPE when the reader went away) is caught, never thrown, and reported once.
  */
+const WRITTEN = Promise.resolve();
+
 export class FrameWriter {
   readonly #stream: Writable;
   readonly #name: string;
@@ -224,10 +226,21 @@ export class FrameWriter {
     stream.on('error', (error: Error) => this.#fail(error));
   }
 
-  /** Queues one frame; resolves once it is written. */
+  /**
+   * Queues one frame; resolves once the stream has taken it (at once when the stream is not
+   * backed up: no promise or callback per frame on the fast path).
+   */
   write(text: string): Promise<void> {
     if (this.#broken) return Promise.reject(this.#broken);
     if (this.#closed) return Promise.reject(new ConnectionClosedError(`${this.#name} is closed.`));
+    const stream = this.#stream;
+    if (!this.#waitingDrain && this.#queue.length === 0 && !stream.destroyed && !stream.writableEnded) {
+      if (!stream.write(text)) {
+        this.#waitingDrain = true;
+        stream.once('drain', this.#onDrain);
+      }
+      return WRITTEN;
+    }
     return new Promise<void>((resolve, reject) => {
       const frame = { text, resolve, reject };
       if (this.#waitingDrain || this.#queue.length > 0) {

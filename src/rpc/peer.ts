@@ -533,16 +533,18 @@ export class JsonRpcPeer {
   #onClosed(reason?: Error): void {
     if (this.#closed) return;
     this.#closed = true;
-    const error = new ConnectionClosedError(
-      reason ? `The connection closed: ${reason.message}` : 'The connection closed before an answer came.',
-      { cause: reason },
-    );
-    for (const [id, pending] of this.#pending) {
-      this.#settle(id, pending);
-      pending.reject(error);
+    if (this.#pending.size > 0 || this.#inflight.size > 0) {
+      const error = new ConnectionClosedError(
+        reason ? `The connection closed: ${reason.message}` : 'The connection closed before an answer came.',
+        { cause: reason },
+      );
+      for (const [id, pending] of this.#pending) {
+        this.#settle(id, pending);
+        pending.reject(error);
+      }
+      for (const controller of this.#inflight.values()) controller.abort(error);
+      this.#inflight.clear();
     }
-    for (const controller of this.#inflight.values()) controller.abort(error);
-    this.#inflight.clear();
     this.#options.onClose?.(reason);
   }
 }

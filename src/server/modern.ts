@@ -195,39 +195,55 @@ export function principalOf(info: MessageInfo | undefined): string {
   return auth ? `${auth.clientId ?? ''}:${auth.subject ?? ''}` : '';
 }
 
-/** Gathers the answers of earlier rounds (from a verified state) and of this one. */
-export async function gatherAnswers(
+/** The answers a request brings, and whether it is a retry. */
+export interface Gathered {
+  answers: Record<string, unknown>;
+  /** The digest of the request's params, when it had to be computed to check a state. */
+  digest?: string;
+  retry: boolean;
+}
+
+const NO_ANSWERS: Gathered = Object.freeze({ answers: Object.freeze({}), retry: false }) as Gathered;
+
+/**
+ * Gathers the answers of earlier rounds (from a verified state) and of this one. A first round
+ * costs nothing: no digest, no promise.
+ */
+export function gatherAnswers(
   method: string,
   params: Params | undefined,
   info: MessageInfo | undefined,
   codec: RequestStateCodec,
-): Promise<{ answers: Record<string, unknown>; digest: string | undefined; retry: boolean }> {
+): Gathered | Promise<Gathered> {
   const state = params?.requestState;
   const responses = params?.inputResponses;
-  const retry = state !== undefined || responses !== undefined;
-  if (!MRTR_METHODS.has(method)) return { answers: {}, digest: undefined, retry };
-  const digest = await paramsDigest(params);
-  const prior =
-    state === undefined ? {} : (await codec.open(state, method, digest, principalOf(info))).answers;
+  if (state === undefined && responses === undefined) return NO_ANSWERS;
+  if (!MRTR_METHODS.has(method)) return { answers: {}, retry: true };
   const current =
     typeof responses === 'object' && responses !== null && !Array.isArray(responses)
       ? (responses as Record<string, unknown>)
       : {};
-  return { answers: { ...prior, ...current }, digest, retry };
+  if (state === undefined) return { answers: { ...current }, retry: true };
+  return (async () => {
+    const digest = await paramsDigest(params);
+    const prior = (await codec.open(state, method, digest, principalOf(info))).answers;
+    return { answers: { ...prior, ...current }, digest, retry: true };
+  })();
 }
 
 /** Builds the input_required result for a suspended handler. */
 export async function inputRequiredResult(
   scope: ModernScope,
   method: string,
-  digest: string,
+  params: Params | undefined,
+  gathered: Gathered,
   info: MessageInfo | undefined,
   codec: RequestStateCodec,
 ): Promise<InputRequiredResult> {
   const requestState = await codec.seal({
     answers: scope.used,
     method,
-    digest,
+    digest: gathered.digest ?? (await paramsDigest(params)),
     principal: principalOf(info),
     expires: Date.now() + codec.ttlMs,
   });

@@ -420,7 +420,9 @@ export class McpServer {
   ): Promise<Result> {
     const envelope = readEnvelope(params);
     checkModernRequest(method, envelope, this.#versions, this.#methods);
-    const { answers, digest, retry } = await gatherAnswers(method, params, inbound.info, this.#codec);
+    let gathered = gatherAnswers(method, params, inbound.info, this.#codec);
+    if (gathered instanceof Promise) gathered = await gathered;
+    const { answers, retry } = gathered;
     const wire = {
       notify: (m: string, p: Result, related: string | number) =>
         session.peer.notify(m, p, { relatedRequestId: related }),
@@ -437,7 +439,7 @@ export class McpServer {
       if (!scope.suspended) throw error;
     }
     if (scope.suspended)
-      return inputRequiredResult(scope, method, digest as string, inbound.info, this.#codec);
+      return inputRequiredResult(scope, method, params, gathered, inbound.info, this.#codec);
     return this.#modernResult(method, result as Result, retry);
   }
 
