@@ -3,6 +3,7 @@ import {
   McpClient,
   type McpClientOptions,
   MODERN_REVISION,
+  type StreamableHttpClientOptions,
   StreamableHttpClientTransport,
 } from '../src/index.ts';
 
@@ -27,14 +28,18 @@ export function isModern(env: ScenarioEnv): boolean {
 }
 
 /** Connects an McpClient over Streamable HTTP in the era the runner asked for. */
-export async function connect(env: ScenarioEnv, options: McpClientOptions = {}): Promise<McpClient> {
+export async function connect(
+  env: ScenarioEnv,
+  options: McpClientOptions = {},
+  transport: StreamableHttpClientOptions = {},
+): Promise<McpClient> {
   const client = new McpClient({
     name: 'mcpkit-conformance-client',
     version: '0.1.0',
     era: isModern(env) ? 'modern' : 'legacy',
     ...options,
   });
-  await client.connect(new StreamableHttpClientTransport(env.url));
+  await client.connect(new StreamableHttpClientTransport(env.url, transport));
   return client;
 }
 
@@ -43,8 +48,9 @@ export async function withClient(
   env: ScenarioEnv,
   body: (client: McpClient) => Promise<void>,
   options?: McpClientOptions,
+  transport?: StreamableHttpClientOptions,
 ): Promise<void> {
-  const client = await connect(env, options);
+  const client = await connect(env, options, transport);
   try {
     await body(client);
   } finally {

@@ -4,6 +4,7 @@
  * scenarios, `MCP_CONFORMANCE_CONTEXT` and `MCP_CONFORMANCE_PROTOCOL_VERSION`) set; it runs that
  * scenario with mcpkit's public client API and exits 0 on success.
  */
+import { authorizedSession, isAuthScenario } from './client-auth.ts';
 import type { ScenarioEnv, ScenarioRun } from './client-connect.ts';
 import {
   clientRequestState,
@@ -20,7 +21,7 @@ import {
 } from './client-scenarios.ts';
 import { skillsNoPrefetch, skillsVerify } from './client-skills.ts';
 
-/** Every scenario this client knows, by the runner's name for it. */
+/** Every scenario this client knows, by the runner's name for it (and every `auth/*` one: see client-auth.ts). */
 export const SCENARIOS: Readonly<Record<string, ScenarioRun>> = {
   initialize,
   tools_call: toolsCall,
@@ -53,7 +54,7 @@ function readEnv(): ScenarioEnv {
 
 async function main(): Promise<number> {
   const env = readEnv();
-  const run = SCENARIOS[env.scenario];
+  const run = SCENARIOS[env.scenario] ?? (isAuthScenario(env.scenario) ? authorizedSession : undefined);
   if (!run) {
     console.error(`everything-client: unknown scenario '${env.scenario}'.`);
     return 2;

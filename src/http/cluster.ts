@@ -7,6 +7,7 @@
  * a session, and messages for HTTP+SSE sessions (bound to the node holding their connection).
  */
 import { isResponse, type JsonRpcMessage, type LegacyRevision } from '../protocol/index.ts';
+import type { AuthInfo } from '../rpc/index.ts';
 import type { Bus, EventStore, SessionRecord } from '../store/index.ts';
 import type { ParsedBody } from './body.ts';
 import { followStream, wakeChannel } from './follow.ts';
@@ -39,6 +40,8 @@ interface Envelope {
   from?: string;
   /** The session has ended. */
   closed?: true;
+  /** The authenticated principal who sent `m` (HTTP+SSE messages, with the `auth` option). */
+  a?: AuthInfo;
 }
 
 /** One node's part in a cluster. */
@@ -138,8 +141,11 @@ export class Cluster {
   }
 
   /** Sends a message POSTed for an HTTP+SSE session to the node holding its connection. */
-  forwardLegacy(record: SessionRecord, value: unknown): void {
-    this.#publish(`node:${record.node}`, { s: record.id, m: value });
+  forwardLegacy(record: SessionRecord, value: unknown, auth?: AuthInfo): void {
+    this.#publish(
+      `node:${record.node}`,
+      auth ? { s: record.id, m: value, a: auth } : { s: record.id, m: value },
+    );
   }
 
   /** Tells every node a session has ended, and forgets its record. */
@@ -210,7 +216,8 @@ export class Cluster {
       return;
     }
     try {
-      if (session instanceof LegacySseSession) session.deliver(envelope.m, {});
+      if (session instanceof LegacySseSession)
+        session.deliver(envelope.m, envelope.a ? { auth: envelope.a } : {});
       else if (session instanceof StreamableSession) {
         const m = envelope.m as JsonRpcMessage;
         const tag = isResponse(m) && m.id !== null ? untagId(m.id) : undefined;

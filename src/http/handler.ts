@@ -6,6 +6,7 @@
  */
 import { ErrorCode, LEGACY_REVISIONS, MODERN_REVISION, type RequestId } from '../protocol/index.ts';
 import { StoreUnavailableError } from '../store/index.ts';
+import { type Caller, checkRequestScopes, principalOf, withoutCredentials } from './auth.ts';
 import { Cluster } from './cluster.ts';
 import type { HandlerContext } from './context.ts';
 import type { ModernExchange } from './exchange.ts';
@@ -78,17 +79,39 @@ export function createHttpHandler(host: SessionHost, options?: HttpHandlerOption
     cluster,
   };
 
-  const serve = async (request: Request): Promise<Response> => {
+  const serve = async (incoming: Request): Promise<Response> => {
     try {
-      const denied = checkHostAndOrigin(request, resolved);
+      const auth = resolved.auth;
+      const metadata = auth?.metadataResponse(incoming);
+      if (metadata) return metadata;
+      const denied = checkHostAndOrigin(incoming, resolved);
       if (denied) return denied;
-      const url = new URL(request.url);
+      const url = new URL(incoming.url);
       const path = url.pathname;
-      if (path === resolved.mcpPath) return await serveEndpoint(request, ctx);
-      if (resolved.legacySse && path === resolved.ssePath) return await openLegacySse(request, ctx);
-      if (resolved.legacySse && path === resolved.messagesPath)
-        return await postLegacyMessage(request, url, ctx);
-      return errorReply(404, TRANSPORT_ERROR, `Not Found: the MCP endpoint is ${resolved.mcpPath}.`);
+      const route =
+        path === resolved.mcpPath
+          ? 'mcp'
+          : resolved.legacySse && path === resolved.ssePath
+            ? 'sse'
+            : resolved.legacySse && path === resolved.messagesPath
+              ? 'messages'
+              : undefined;
+      if (route === undefined) {
+        return errorReply(404, TRANSPORT_ERROR, `Not Found: the MCP endpoint is ${resolved.mcpPath}.`);
+      }
+      let request = incoming;
+      let caller: Caller | undefined;
+      if (auth) {
+        if (incoming.method !== 'OPTIONS') {
+          const result = await auth.authenticate(incoming);
+          if ('response' in result) return result.response;
+          caller = { auth: result.auth, principal: principalOf(result.auth) };
+        }
+        request = withoutCredentials(incoming);
+      }
+      if (route === 'mcp') return await serveEndpoint(request, ctx, caller);
+      if (route === 'sse') return await openLegacySse(request, ctx, caller);
+      return await postLegacyMessage(request, url, ctx, caller);
     } catch (error) {
       resolved.onError(error as Error);
       if (error instanceof StoreUnavailableError) {
@@ -136,13 +159,23 @@ export function createHttpHandler(host: SessionHost, options?: HttpHandlerOption
 }
 
 /** The MCP endpoint: each POST goes to its era; GET and DELETE exist only with sessions. */
-async function serveEndpoint(request: Request, ctx: HandlerContext): Promise<Response> {
+async function serveEndpoint(
+  request: Request,
+  ctx: HandlerContext,
+  caller: Caller | undefined,
+): Promise<Response> {
   const options: ResolvedOptions = ctx.options;
   if (request.method === 'POST') {
     const body = await readPost(request, options);
     if (body instanceof Response) return body;
-    if (ctx.modern.enabled && isModernPost(request, body)) return serveModernPost(request, body, ctx);
-    return options.sessions ? postStreamable(request, body, ctx) : postStateless(request, body, ctx);
+    if (caller && options.auth) {
+      const denied = checkRequestScopes(options.auth, caller, body.requests);
+      if (denied) return denied;
+    }
+    if (ctx.modern.enabled && isModernPost(request, body)) return serveModernPost(request, body, ctx, caller);
+    return options.sessions
+      ? postStreamable(request, body, ctx, caller)
+      : postStateless(request, body, ctx, caller);
   }
   if (ctx.modern.enabled && request.headers.get('mcp-protocol-version') === MODERN_REVISION) {
     return methodNotAllowed(
@@ -150,6 +183,6 @@ async function serveEndpoint(request: Request, ctx: HandlerContext): Promise<Res
       `the MCP endpoint in revision ${MODERN_REVISION} (no GET stream, no sessions)`,
     );
   }
-  if (options.sessions) return serveStreamable(request, ctx);
+  if (options.sessions) return serveStreamable(request, ctx, caller);
   return methodNotAllowed('POST', 'the MCP endpoint of a server without sessions');
 }

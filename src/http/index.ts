@@ -1,4 +1,5 @@
 /** The server side of MCP over HTTP: one web-standard handler for Streamable HTTP and HTTP+SSE. */
+export { type Caller, type HttpAuth, principalOf, withoutCredentials } from './auth.ts';
 export { accepts, isJsonContentType } from './body.ts';
 export { checkHostAndOrigin, DEFAULT_ALLOWED_HOSTS, type OriginPolicy } from './guard.ts';
 export { createHttpHandler, type HttpHandler } from './handler.ts';

@@ -16,6 +16,8 @@ export class LegacySseSession implements Transport {
   lastSeen = Date.now();
   /** The server's handle on this session, set once `connect` resolved. */
   handle: { close(): Promise<void> } | undefined;
+  /** The principal the session is bound to (with the `auth` option); messages of others are refused. */
+  subject: string | undefined;
   #sink: TransportSink | undefined;
   #conn: SseConnection | undefined;
   #closed = false;

@@ -3,6 +3,7 @@
  * event, `endpoint`, names the URL to POST messages to; answers arrive as `message` events.
  */
 import { ErrorCode } from '../protocol/index.ts';
+import { type Caller, checkRequestScopes, foreignSession } from './auth.ts';
 import { isJsonContentType, parseBody, readBodyText } from './body.ts';
 import type { HandlerContext } from './context.ts';
 import { newSessionId } from './ids.ts';
@@ -12,7 +13,11 @@ import { accepted, errorReply, methodNotAllowed, SESSION_NOT_FOUND, TRANSPORT_ER
 import { SSE_HEADERS, SseConnection } from './sse.ts';
 
 /** Opens an HTTP+SSE session (GET on the SSE path). */
-export async function openLegacySse(request: Request, ctx: HandlerContext): Promise<Response> {
+export async function openLegacySse(
+  request: Request,
+  ctx: HandlerContext,
+  caller?: Caller,
+): Promise<Response> {
   if (request.method !== 'GET') return methodNotAllowed('GET', 'the SSE endpoint');
   const { options, registry } = ctx;
   if (registry.full()) {
@@ -25,6 +30,7 @@ export async function openLegacySse(request: Request, ctx: HandlerContext): Prom
   }
   const id = newSessionId();
   const session = new LegacySseSession(id, options.onError, (s) => registry.remove(s));
+  session.subject = caller?.principal;
   const conn = new SseConnection({
     keepAliveMs: options.keepAliveMs,
     maxBufferedBytes: options.maxBufferedBytes,
@@ -50,7 +56,14 @@ export async function openLegacySse(request: Request, ctx: HandlerContext): Prom
   registry.add(session);
   if (ctx.cluster) {
     const now = Date.now();
-    const record = { id, transport: 'sse' as const, createdAt: now, lastSeen: now, node: ctx.cluster.nodeId };
+    const record = {
+      id,
+      transport: 'sse' as const,
+      createdAt: now,
+      lastSeen: now,
+      node: ctx.cluster.nodeId,
+      ...(caller ? { subject: caller.principal } : {}),
+    };
     await options.sessionStore.set(record);
   }
   conn.event(`${options.messagesPath}?sessionId=${id}`, undefined, 'endpoint');
@@ -58,7 +71,12 @@ export async function openLegacySse(request: Request, ctx: HandlerContext): Prom
 }
 
 /** Takes a message POSTed to an HTTP+SSE session; the answer goes out on the session's SSE stream. */
-export async function postLegacyMessage(request: Request, url: URL, ctx: HandlerContext): Promise<Response> {
+export async function postLegacyMessage(
+  request: Request,
+  url: URL,
+  ctx: HandlerContext,
+  caller?: Caller,
+): Promise<Response> {
   if (request.method !== 'POST') return methodNotAllowed('POST', 'the message endpoint');
   const { options, registry } = ctx;
   if (!isJsonContentType(request.headers.get('content-type'))) {
@@ -85,20 +103,27 @@ export async function postLegacyMessage(request: Request, url: URL, ctx: Handler
       'Session not found: its SSE connection has closed; open a new one.',
     );
   }
+  const subject = session instanceof LegacySseSession ? session.subject : remote?.subject;
+  if (options.auth && subject !== caller?.principal) return foreignSession();
   const badVersion = checkVersionHeader(request, options);
   if (badVersion) return badVersion;
   const text = await readBodyText(request, options.maxBodyBytes);
   if (text instanceof Response) return text;
   const body = parseBody(text);
   if (body instanceof Response) return body;
+  if (caller && options.auth) {
+    const denied = checkRequestScopes(options.auth, caller, body.requests);
+    if (denied) return denied;
+  }
   if (!(session instanceof LegacySseSession)) {
     // The session's connection is on another node: the message goes there.
-    if (remote) ctx.cluster?.forwardLegacy(remote, body.value);
+    if (remote) ctx.cluster?.forwardLegacy(remote, body.value, caller?.auth);
     return accepted();
   }
   session.deliver(body.value, {
     request,
     protocolVersion: request.headers.get('mcp-protocol-version') ?? undefined,
+    ...(caller ? { auth: caller.auth } : {}),
   });
   return accepted();
 }

@@ -4,6 +4,7 @@
  * session, no stream to resume, and the client closing the connection cancels the request.
  */
 import { ErrorCode, isResponse, MODERN_REVISION } from '../protocol/index.ts';
+import type { Caller } from './auth.ts';
 import type { ParsedBody } from './body.ts';
 import type { HandlerContext } from './context.ts';
 import { ModernExchange } from './exchange.ts';
@@ -15,6 +16,7 @@ export async function serveModernPost(
   request: Request,
   body: ParsedBody,
   ctx: HandlerContext,
+  caller?: Caller,
 ): Promise<Response> {
   const message = body.messages[0];
   if (body.batch || message === undefined) {
@@ -63,6 +65,11 @@ export async function serveModernPost(
     await exchange.terminate();
     return new Response(null, { status: 499 });
   }
-  exchange.deliver(body.value, { request, protocolVersion: MODERN_REVISION });
+  exchange.deliver(
+    body.value,
+    caller
+      ? { request, protocolVersion: MODERN_REVISION, auth: caller.auth }
+      : { request, protocolVersion: MODERN_REVISION },
+  );
   return exchange.response;
 }

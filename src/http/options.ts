@@ -8,6 +8,7 @@ import {
   MemorySessionStore,
   type SessionStore,
 } from '../store/index.ts';
+import type { HttpAuth } from './auth.ts';
 import { DEFAULT_ALLOWED_HOSTS } from './guard.ts';
 import { randomToken } from './ids.ts';
 
@@ -74,6 +75,13 @@ export interface HttpHandlerOptions {
   bus?: Bus;
   /** This node's id in the cluster: letters and digits (default: random). */
   nodeId?: string;
+  /**
+   * OAuth protection (`createResourceServerAuth` from mcpkit/auth): the handler answers the
+   * Protected Resource Metadata, authenticates every request to its MCP paths, checks each
+   * request's scopes, binds sessions to the principal that created them, gives tools the principal
+   * as `ctx.auth`, and removes the client's credentials from the request tools see.
+   */
+  auth?: HttpAuth;
 }
 
 /** The options with every default applied. */
@@ -98,6 +106,7 @@ export interface ResolvedOptions {
   onError: (error: Error) => void;
   bus: Bus | undefined;
   nodeId: string;
+  auth: HttpAuth | undefined;
 }
 
 /** Applies the defaults. */
@@ -128,5 +137,6 @@ export function resolveOptions(options: HttpHandlerOptions = {}): ResolvedOption
     onError: options.onError ?? (() => {}),
     bus: sessions ? options.bus : undefined,
     nodeId: options.nodeId ?? randomToken(6),
+    auth: options.auth,
   };
 }

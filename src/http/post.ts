@@ -1,6 +1,6 @@
 /** The checks and the answer shared by every Streamable HTTP POST, with sessions or without. */
 import { ErrorCode, FEATURES, isLegacyRevision, type JsonRpcRequest } from '../protocol/index.ts';
-import type { MessageInfo } from '../rpc/index.ts';
+import type { AuthInfo, MessageInfo } from '../rpc/index.ts';
 import { accepts, duplicateId, isJsonContentType, type ParsedBody, parseBody, readBodyText } from './body.ts';
 import type { ResolvedOptions } from './options.ts';
 import { accepted, errorReply, jsonResponse, SESSION_NOT_FOUND, TRANSPORT_ERROR } from './reply.ts';
@@ -85,7 +85,8 @@ export function checkBatchAndIds(
 /**
  * Gives a checked body to a session and answers the POST: 202 for notifications and responses, else
  * an SSE stream of the requests' related messages that ends after the last response, or one JSON body.
- * `stateless` marks the messages as coming without a session (served without initialize).
+ * `stateless` marks the messages as coming without a session (served without initialize); `auth`
+ * is the authenticated principal, handed to the server with every message.
  */
 export async function answerPost(
   session: StreamableSession,
@@ -94,6 +95,7 @@ export async function answerPost(
   options: ResolvedOptions,
   headers: Record<string, string>,
   stateless = false,
+  auth?: AuthInfo,
 ): Promise<Response> {
   if (session.closed) {
     return errorReply(
@@ -106,6 +108,7 @@ export async function answerPost(
     request,
     protocolVersion: request.headers.get('mcp-protocol-version') ?? undefined,
   };
+  if (auth) info.auth = auth;
   if (stateless) {
     info.stateless = true;
     info.protocolVersion ??= DEFAULT_HEADER_REVISION;

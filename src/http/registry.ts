@@ -10,6 +10,8 @@ export interface LiveSession {
   readonly kind: SessionTransportKind;
   lastSeen: number;
   readonly openConnections: number;
+  /** The principal the session is bound to, when the handler authenticates. */
+  readonly subject?: string | undefined;
   terminate(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export class SessionRegistry {
       createdAt: now,
       lastSeen: now,
     };
+    if (session.subject !== undefined) record.subject = session.subject;
     this.#settings.store.set(record).catch(this.#settings.onError);
   }
 

@@ -73,6 +73,8 @@ export class StreamableSession implements Transport {
   lastSeen = Date.now();
   /** The server's handle on this session, set once `connect` resolved. */
   handle: { close(): Promise<void> } | undefined;
+  /** The principal the session is bound to (with the `auth` option); requests of others are refused. */
+  subject: string | undefined;
   #sink: TransportSink | undefined;
   #closed = false;
   readonly #settings: SessionSettings;
@@ -113,6 +115,7 @@ export class StreamableSession implements Transport {
    * client's `initialize` (its answer is not sent) and `notifications/initialized` to the server.
    */
   restore(record: SessionRecord): void {
+    this.subject = record.subject;
     if (record.revision === undefined || !isLegacyRevision(record.revision)) return;
     this.revision = record.revision;
     this.#restoreId = `restore.${randomToken(8)}`;

@@ -5,6 +5,7 @@
  * of the `MCP-Protocol-Version` header. GET and DELETE are not offered.
  */
 import { ErrorCode } from '../protocol/index.ts';
+import type { Caller } from './auth.ts';
 import type { ParsedBody } from './body.ts';
 import type { HandlerContext } from './context.ts';
 import {
@@ -22,6 +23,7 @@ export async function postStateless(
   request: Request,
   body: ParsedBody,
   ctx: HandlerContext,
+  caller?: Caller,
 ): Promise<Response> {
   const { options } = ctx;
   if (!findInitialize(body)) {
@@ -54,7 +56,7 @@ export async function postStateless(
     );
   }
   request.signal.addEventListener('abort', () => void transport.terminate(), { once: true });
-  const response = await answerPost(transport, body, request, options, {}, true);
+  const response = await answerPost(transport, body, request, options, {}, true, caller?.auth);
   if (body.requests.length === 0) void transport.terminate();
   return response;
 }

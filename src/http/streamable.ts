@@ -1,5 +1,6 @@
 /** Streamable HTTP with sessions (revisions 2025-03-26 to 2025-11-25): POST, GET and DELETE. */
 import { ErrorCode } from '../protocol/index.ts';
+import { type Caller, foreignSession } from './auth.ts';
 import { accepts, type ParsedBody } from './body.ts';
 import type { HandlerContext } from './context.ts';
 import { newSessionId, randomToken } from './ids.ts';
@@ -9,19 +10,27 @@ import { StreamableSession } from './session.ts';
 import { SSE_HEADERS, type SseConnection } from './sse.ts';
 
 /** Serves one GET or DELETE on the MCP endpoint of a stateful handler. */
-export async function serveStreamable(request: Request, ctx: HandlerContext): Promise<Response> {
+export async function serveStreamable(
+  request: Request,
+  ctx: HandlerContext,
+  caller?: Caller,
+): Promise<Response> {
   switch (request.method) {
     case 'GET':
-      return get(request, ctx);
+      return get(request, ctx, caller);
     case 'DELETE':
-      return del(request, ctx);
+      return del(request, ctx, caller);
     default:
       return methodNotAllowed('GET, POST, DELETE', 'the MCP endpoint');
   }
 }
 
-/** The session a request names, or the 400/404 answer. */
-async function findSession(request: Request, ctx: HandlerContext): Promise<StreamableSession | Response> {
+/** The session a request names, or the 400/403/404 answer. */
+async function findSession(
+  request: Request,
+  ctx: HandlerContext,
+  caller: Caller | undefined,
+): Promise<StreamableSession | Response> {
   const id = request.headers.get('mcp-session-id');
   if (id === null) {
     return errorReply(
@@ -38,6 +47,7 @@ async function findSession(request: Request, ctx: HandlerContext): Promise<Strea
       'Session not found: it has expired or was closed; start a new session with initialize (without Mcp-Session-Id).',
     );
   }
+  if (ctx.options.auth && session.subject !== caller?.principal) return foreignSession();
   return checkVersionHeader(request, ctx.options) ?? session;
 }
 
@@ -46,23 +56,39 @@ export async function postStreamable(
   request: Request,
   body: ParsedBody,
   ctx: HandlerContext,
+  caller?: Caller,
 ): Promise<Response> {
-  if (findInitialize(body)) return initialize(request, body, ctx);
-  const session = await findSession(request, ctx);
+  if (findInitialize(body)) return initialize(request, body, ctx, caller);
+  const session = await findSession(request, ctx, caller);
   if (session instanceof Response) return session;
   const refused = checkBatchAndIds(body, session.revision, (id) => session.inUse(id));
   if (refused) return refused;
   if (ctx.cluster && body.requests.length === 0 && !session.closed) {
-    const info = { request, protocolVersion: request.headers.get('mcp-protocol-version') ?? undefined };
+    const info = {
+      request,
+      protocolVersion: request.headers.get('mcp-protocol-version') ?? undefined,
+      ...(caller ? { auth: caller.auth } : {}),
+    };
     ctx.cluster.route(session, body, (value) => session.deliver(value, info));
     return new Response(null, { status: 202, headers: { 'mcp-session-id': session.sessionId as string } });
   }
-  return answerPost(session, body, request, ctx.options, {
-    'mcp-session-id': session.sessionId as string,
-  });
+  return answerPost(
+    session,
+    body,
+    request,
+    ctx.options,
+    { 'mcp-session-id': session.sessionId as string },
+    false,
+    caller?.auth,
+  );
 }
 
-async function initialize(request: Request, body: ParsedBody, ctx: HandlerContext): Promise<Response> {
+async function initialize(
+  request: Request,
+  body: ParsedBody,
+  ctx: HandlerContext,
+  caller: Caller | undefined,
+): Promise<Response> {
   const init = findInitialize(body);
   if (!init || body.messages.length > 1) {
     return errorReply(
@@ -103,6 +129,7 @@ async function initialize(request: Request, body: ParsedBody, ctx: HandlerContex
       onRevision: (_s, revision) => registry.update(id, { revision }),
     },
   );
+  session.subject = caller?.principal;
   if (ctx.cluster) {
     const now = Date.now();
     await options.sessionStore.set({
@@ -111,6 +138,7 @@ async function initialize(request: Request, body: ParsedBody, ctx: HandlerContex
       createdAt: now,
       lastSeen: now,
       streamPrefix,
+      ...(caller ? { subject: caller.principal } : {}),
     });
     session.initParams = init.params as Record<string, unknown> | undefined;
     ctx.cluster.created(session);
@@ -127,10 +155,10 @@ async function initialize(request: Request, body: ParsedBody, ctx: HandlerContex
   }
   registry.add(session as StreamableSession & { sessionId: string });
   session.expectInitialize(init.id);
-  return answerPost(session, body, request, options, { 'mcp-session-id': id });
+  return answerPost(session, body, request, options, { 'mcp-session-id': id }, false, caller?.auth);
 }
 
-async function get(request: Request, ctx: HandlerContext): Promise<Response> {
+async function get(request: Request, ctx: HandlerContext, caller: Caller | undefined): Promise<Response> {
   if (!accepts(request.headers.get('accept'), 'text/event-stream')) {
     return errorReply(
       406,
@@ -138,7 +166,7 @@ async function get(request: Request, ctx: HandlerContext): Promise<Response> {
       'Not Acceptable: a GET must list text/event-stream in its Accept header.',
     );
   }
-  const session = await findSession(request, ctx);
+  const session = await findSession(request, ctx, caller);
   if (session instanceof Response) return session;
   const headers = { ...SSE_HEADERS, 'mcp-session-id': session.sessionId as string };
   const lastEventId = request.headers.get('last-event-id');
@@ -194,8 +222,8 @@ async function follow(
   return new Response(conn.body, { status: 200, headers });
 }
 
-async function del(request: Request, ctx: HandlerContext): Promise<Response> {
-  const session = await findSession(request, ctx);
+async function del(request: Request, ctx: HandlerContext, caller: Caller | undefined): Promise<Response> {
+  const session = await findSession(request, ctx, caller);
   if (session instanceof Response) return session;
   await session.terminate();
   await ctx.cluster?.ended(session.sessionId as string);

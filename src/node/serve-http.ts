@@ -2,9 +2,14 @@
  * `npm start`: the reference server over Streamable HTTP at /mcp and HTTP+SSE at /sse, on
  * 127.0.0.1:$PORT (default 3000). With REDIS_URL (`redis://host:port`) it runs as one node of a
  * cluster whose sessions, events and messages go through that Redis (needs the ioredis package);
- * without it, everything stays in this process's memory.
+ * without it, everything stays in this process's memory. With AUTH_ISSUER (an OAuth issuer, e.g.
+ * the development server of `npm run auth-server`) every request needs an access token from it:
+ * JWTs checked against `<issuer>/jwks` (or AUTH_JWKS_URL), with the audience
+ * `http://localhost:$PORT/mcp` (or AUTH_RESOURCE); `mcp:read` for everything, `mcp:write` too for
+ * tools/call.
  */
-import { createHttpHandler, type HttpHandlerOptions } from '../http/index.ts';
+import { createJwtVerifier, createResourceServerAuth } from '../auth/index.ts';
+import { createHttpHandler, type HttpHandler, type HttpHandlerOptions } from '../http/index.ts';
 import { createReferenceServer } from '../reference/index.ts';
 import { serveHttp } from './http.ts';
 
@@ -36,15 +41,31 @@ if (redisUrl) {
   closeRedis = () => stores.close();
 }
 const server = createReferenceServer({}, secret === undefined ? {} : { requestStateSecret: secret });
-const handler = createHttpHandler(server, options);
-const listening = await serveHttp(handler, { port, host: '127.0.0.1' });
-const base = `http://127.0.0.1:${listening.port}`;
-console.log(`mcpkit reference server${redisUrl ? ' (cluster node, Redis)' : ''}
+let handler: HttpHandler | undefined;
+const listening = await serveHttp(
+  (request) => (handler ? handler(request) : Promise.resolve(new Response('Starting', { status: 503 }))),
+  { port, host: '127.0.0.1' },
+);
+const issuer = process.env.AUTH_ISSUER;
+if (issuer) {
+  options.auth = createResourceServerAuth({
+    resource: process.env.AUTH_RESOURCE ?? `http://localhost:${listening.port}/mcp`,
+    authorizationServers: [issuer],
+    verifier: createJwtVerifier({ issuer, jwks: process.env.AUTH_JWKS_URL ?? `${issuer}/jwks` }),
+    scopesSupported: ['mcp:read'],
+    requiredScopes: (method) => (method === 'tools/call' ? ['mcp:read', 'mcp:write'] : ['mcp:read']),
+    resourceName: 'mcpkit reference server',
+  });
+}
+handler = createHttpHandler(server, options);
+// With OAuth, clients must use the URL tokens name as their audience (localhost).
+const base = `http://${issuer ? 'localhost' : '127.0.0.1'}:${listening.port}`;
+console.log(`mcpkit reference server${redisUrl ? ' (cluster node, Redis)' : ''}${issuer ? ` (OAuth: ${issuer})` : ''}
   Streamable HTTP: ${base}/mcp
   HTTP+SSE:        ${base}/sse`);
 
 const stop = async () => {
-  await handler.close();
+  await handler?.close();
   await listening.close();
   await closeRedis();
   process.exit(0);

@@ -1,0 +1,21 @@
+/** MCP authorization: resource-server pieces, the OAuth client, and a development authorization server. */
+export * from './authorization.ts';
+export * from './challenge.ts';
+export { createDevAuthorizationServer, type DevAuthorizationServer } from './dev-server/handler.ts';
+export type { DevAuthorizationServerOptions, DevClient } from './dev-server/state.ts';
+export type { DiscoveryContext, OAuthFetch, ResourceMetadata } from './discovery.ts';
+export * from './dpop-proof.ts';
+export * from './errors.ts';
+export type { OAuthGrant } from './grants.ts';
+export * from './headless.ts';
+export * from './introspection.ts';
+export * from './network-guard.ts';
+export * from './oauth-client.ts';
+export * from './protect.ts';
+export type { PreRegisteredClient, RegistrationOptions } from './registration.ts';
+export * from './resource-server.ts';
+export * from './resource-uri.ts';
+export * from './scopes.ts';
+export type { ClientPrivateKey } from './token-endpoint.ts';
+export * from './token-store.ts';
+export * from './verifier.ts';
