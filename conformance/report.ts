@@ -60,7 +60,7 @@ export function formatReport(outcomes: LegOutcome[]): Report {
   const rows = outcomes.map(rowOf);
   const clean = rows.every((r) => r.failed === 0 && r.warnings === 0 && r.problems.length === 0);
   const head = ['leg', 'scenarios', 'passed', 'failed', 'warnings'];
-  const widths = [12, 10, 8, 8, 8];
+  const widths = [14, 10, 8, 8, 8];
   const lines = [head.map((h, i) => pad(h, widths[i] as number)).join(' ')];
   for (const r of rows) {
     lines.push(
@@ -83,8 +83,12 @@ export function formatReport(outcomes: LegOutcome[]): Report {
     'The latest `npm run conformance` (`node conformance/run.ts --status`), suite',
     '`@modelcontextprotocol/conformance` 0.2.0-alpha.12. Legs: server `--suite all`, server',
     '`--suite all --spec-version 2026-07-28`, client `--suite all`, client `--suite all',
-    '--spec-version 2026-07-28`. Scenario counts; a scenario with a WARNING and no FAILURE counts',
-    'under warnings.',
+    '--spec-version 2026-07-28`, and authorization: `conformance authorization` (every',
+    'authorization-server scenario) against the development authorization server as `npm run',
+    'auth-server` starts it, with a public client registered by Dynamic Client Registration and the',
+    'authorization redirect delivered to the suite by a script. Scenario counts; a scenario with a',
+    'WARNING and no FAILURE counts under warnings (in the authorization leg a SKIPPED check counts',
+    'as a WARNING).',
     '',
     ...md,
     '',

@@ -44,13 +44,17 @@ function findCheckFiles(dir: string): string[] {
   return out;
 }
 
+/** Which command of the CLI a leg runs. */
+export type LegMode = 'server' | 'client' | 'authorization';
+
 /** Maps each scenario to its checks, from the `-o` directory of one run. */
-export function readCheckFiles(dir: string, mode: 'server' | 'client'): Map<string, Check[]> {
+export function readCheckFiles(dir: string, mode: LegMode): Map<string, Check[]> {
   const found = new Map<string, Check[]>();
   for (const file of findCheckFiles(dir)) {
     const folder = relative(dir, file).split(sep).slice(0, -1).join('/');
     let scenario = folder.replace(STAMP, '');
     if (mode === 'server') scenario = scenario.replace(/^server-/, '');
+    if (mode === 'authorization') scenario = scenario.replace(/^authorization-server-(?=authorization-)/, '');
     found.set(scenario, JSON.parse(readFileSync(file, 'utf8')) as Check[]);
   }
   return found;
@@ -74,8 +78,11 @@ function crashMessage(stdout: string, scenario: string): string {
   return line ? line.slice(line.indexOf(':') + 1).trim() : 'the scenario did not run to completion';
 }
 
-/** Combines the summary and the result files into the outcome of a leg. */
-export function legOutcome(leg: string, stdout: string, dir: string, mode: 'server' | 'client'): LegOutcome {
+/**
+ * Combines the summary and the result files into the outcome of a leg. In the authorization leg a
+ * SKIPPED check counts as a WARNING: there a skip means a scenario did not run at all.
+ */
+export function legOutcome(leg: string, stdout: string, dir: string, mode: LegMode): LegOutcome {
   const summary = readSummary(stdout);
   const checks = readCheckFiles(dir, mode);
   if (summary.size === 0) return { leg, scenarios: [], error: 'the CLI printed no summary' };
@@ -87,6 +94,8 @@ export function legOutcome(leg: string, stdout: string, dir: string, mode: 'serv
       for (const c of list) {
         if (c.status === 'FAILURE' || c.status === 'WARNING')
           problems.push({ id: c.id, status: c.status, message: c.errorMessage ?? '' });
+        else if (c.status === 'SKIPPED' && mode === 'authorization')
+          problems.push({ id: c.id, status: 'WARNING', message: `skipped: ${c.errorMessage ?? ''}` });
       }
     } else if (failed > 0) {
       problems.push({ id: scenario, status: 'FAILURE', message: crashMessage(stdout, scenario) });

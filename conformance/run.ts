@@ -1,7 +1,8 @@
 /**
  * Runs the official conformance suite against mcpkit: the everything-server under both server legs
- * (`--suite all` on the stateful wire, and at 2026-07-28) and the everything-client under both
- * client legs, then prints one table and exits non-zero on any FAILURE or WARNING.
+ * (`--suite all` on the stateful wire, and at 2026-07-28), the everything-client under both client
+ * legs, and the development authorization server (`npm run auth-server`) under the authorization
+ * leg, then prints one table and exits non-zero on any FAILURE or WARNING.
  *
  *   node conformance/run.ts [--leg NAME]... [--out DIR] [--status] [--verbose]
  *
@@ -14,15 +15,16 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runAuthorizationLeg } from './authorization-leg.ts';
 import { formatReport } from './report.ts';
-import { type LegOutcome, legOutcome } from './results.ts';
+import { type LegMode, type LegOutcome, legOutcome } from './results.ts';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const MODERN = '2026-07-28';
 
 interface Leg {
   name: string;
-  mode: 'server' | 'client';
+  mode: LegMode;
   args: string[];
 }
 
@@ -31,6 +33,7 @@ const LEGS: Leg[] = [
   { name: 'server-2026', mode: 'server', args: ['--suite', 'all', '--spec-version', MODERN] },
   { name: 'client', mode: 'client', args: ['--suite', 'all'] },
   { name: 'client-2026', mode: 'client', args: ['--suite', 'all', '--spec-version', MODERN] },
+  { name: 'authorization', mode: 'authorization', args: [] },
 ];
 
 const CLIENT_COMMAND = 'node conformance/everything-client.ts';
@@ -71,17 +74,24 @@ function startServer(): Promise<{ url: string; child: ChildProcess }> {
   });
 }
 
-/** Runs the conformance CLI and resolves with its stdout and stderr. */
-function runCli(args: string[], verbose: boolean): Promise<{ stdout: string; stderr: string }> {
+/** Runs the conformance CLI and resolves with its stdout and stderr; an abort kills it. */
+function runCli(
+  args: string[],
+  verbose: boolean,
+  options: { onStdout?: (text: string) => void; signal?: AbortSignal } = {},
+): Promise<{ stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [conformanceBin(), ...args], {
     cwd: ROOT,
     env: CHILD_ENV,
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.signal ? { signal: options.signal } : {}),
   });
+  child.on('error', () => {}); // an abort surfaces as an early close
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
+    options.onStdout?.(chunk.toString());
     if (verbose) process.stderr.write(chunk);
   });
   child.stderr.on('data', (chunk: Buffer) => {
@@ -113,8 +123,17 @@ async function main(): Promise<number> {
     for (const leg of chosen) {
       const dir = join(out, leg.name);
       rmSync(dir, { recursive: true, force: true });
-      const target = leg.mode === 'server' ? ['--url', server?.url as string] : ['--command', CLIENT_COMMAND];
       process.stderr.write(`conformance: running leg ${leg.name}…\n`);
+      if (leg.mode === 'authorization') {
+        const run = await runAuthorizationLeg(ROOT, CHILD_ENV, dir, (args, options) =>
+          runCli(args, values.verbose === true, options),
+        );
+        const outcome = legOutcome(leg.name, run.stdout, dir, leg.mode);
+        if (run.error) outcome.error = run.error;
+        outcomes.push(outcome);
+        continue;
+      }
+      const target = leg.mode === 'server' ? ['--url', server?.url as string] : ['--command', CLIENT_COMMAND];
       const { stdout, stderr } = await runCli(
         [leg.mode, ...target, ...leg.args, '-o', dir],
         values.verbose === true,

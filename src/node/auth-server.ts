@@ -93,7 +93,8 @@ export async function startProtectedReferenceServer(
       protectedHandler ? protectedHandler(request) : new Response('Starting', { status: 503 }),
     { port: options.port ?? 3000, host: options.host ?? '127.0.0.1' },
   );
-  const resource = options.resource ?? `http://localhost:${http.port}/mcp`;
+  // The origin: one resource for /mcp and the HTTP+SSE paths (/sse, /messages) it also serves.
+  const resource = options.resource ?? `http://localhost:${http.port}`;
   const scopes = options.scopesSupported ?? ['mcp:read'];
   const auth = createResourceServerAuth({
     resource,

@@ -5,7 +5,7 @@
  * without it, everything stays in this process's memory. With AUTH_ISSUER (an OAuth issuer, e.g.
  * the development server of `npm run auth-server`) every request needs an access token from it:
  * JWTs checked against `<issuer>/jwks` (or AUTH_JWKS_URL), with the audience
- * `http://localhost:$PORT/mcp` (or AUTH_RESOURCE); `mcp:read` for everything, `mcp:write` too for
+ * `http://localhost:$PORT` (or AUTH_RESOURCE); `mcp:read` for everything, `mcp:write` too for
  * tools/call.
  */
 import { createJwtVerifier, createResourceServerAuth } from '../auth/index.ts';
@@ -49,7 +49,8 @@ const listening = await serveHttp(
 const issuer = process.env.AUTH_ISSUER;
 if (issuer) {
   options.auth = createResourceServerAuth({
-    resource: process.env.AUTH_RESOURCE ?? `http://localhost:${listening.port}/mcp`,
+    // The origin: one resource for /mcp and the HTTP+SSE paths (/sse, /messages) it also serves.
+    resource: process.env.AUTH_RESOURCE ?? `http://localhost:${listening.port}`,
     authorizationServers: [issuer],
     verifier: createJwtVerifier({ issuer, jwks: process.env.AUTH_JWKS_URL ?? `${issuer}/jwks` }),
     scopesSupported: ['mcp:read'],
