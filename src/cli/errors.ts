@@ -10,6 +10,8 @@ export const ExitCode = {
   usage: 2,
   /** The server could not be reached or started, or it went away. */
   connection: 3,
+  /** The server needs authorization that could not be obtained: run `mcpkit login <url>`. */
+  auth: 4,
   /** Interrupted (Ctrl-C). */
   interrupted: 130,
 } as const;
@@ -42,5 +44,13 @@ export class ConnectionError extends CliError {
   constructor(message: string, details?: string, options?: { cause?: unknown }) {
     super(message, ExitCode.connection, details, options);
     this.name = 'ConnectionError';
+  }
+}
+
+/** The server needs authorization that the command could not obtain. */
+export class AuthorizationError extends CliError {
+  constructor(message: string, details?: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.auth, details, options);
+    this.name = 'AuthorizationError';
   }
 }

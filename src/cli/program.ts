@@ -5,8 +5,9 @@ import { callCommand } from './commands/call.ts';
 import { completeCommand } from './commands/complete.ts';
 import { infoCommand } from './commands/info.ts';
 import { type ListKind, listCommand } from './commands/lists.ts';
+import { type LoginOptions, loginCommand, logoutCommand } from './commands/login.ts';
 import { promptCommand, readCommand } from './commands/read-prompt.ts';
-import { serveCommand } from './commands/serve.ts';
+import { type ServeOptions, serveCommand } from './commands/serve.ts';
 import { CliError, ExitCode } from './errors.ts';
 import type { ClientOptions } from './session.ts';
 import { Terminal } from './terminal.ts';
@@ -118,9 +119,47 @@ export function buildProgram(term: Terminal, done: (code: number) => void): Comm
     .option('--stdio', 'serve on stdin/stdout (the default)')
     .option('-p, --port <port>', 'serve Streamable HTTP (and HTTP+SSE) on 127.0.0.1:<port>/mcp')
     .option('--host <host>', 'address to listen on with --port', '127.0.0.1')
-    .addHelpText('after', '\nExamples:\n  mcpkit serve\n  mcpkit serve --port 3000')
-    .action(async (options: { stdio?: boolean; port?: string; host: string }) => {
+    .option('--auth', 'require OAuth access tokens (with --port)')
+    .option(
+      '--issuer <url>',
+      'the authorization server for --auth (default: a development one, started in this process)',
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  mcpkit serve\n  mcpkit serve --port 3000\n  mcpkit serve --port 3000 --auth',
+    )
+    .action(async (options: ServeOptions) => {
       done(await serveCommand(options, term));
+    });
+
+  program
+    .command('login')
+    .argument('<url>', 'the MCP server')
+    .description('log in to a server with OAuth in the browser; later commands use the stored tokens')
+    .option('--scope <scopes>', "the scopes to ask for (space-separated) instead of the server's choice")
+    .option('--no-browser', 'only print the authorization URL; do not start a browser')
+    .addOption(
+      new Option('--transport <kind>', 'HTTP transport')
+        .choices(['auto', 'streamable-http', 'sse'])
+        .default('auto'),
+    )
+    .option('--timeout <ms>', 'time without an answer before a request fails', '60000')
+    .option('-v, --verbose', 'show connection details')
+    .addHelpText(
+      'after',
+      '\nTokens are kept in $MCPKIT_CONFIG_DIR/tokens.json (default directory: $XDG_CONFIG_HOME/mcpkit or\n~/.config/mcpkit), readable only by you.\n\nExamples:\n  mcpkit login https://example.com/mcp\n  mcpkit login --no-browser --scope "mcp:read mcp:write" http://localhost:3000/mcp',
+    )
+    .action(async (url: string, options: LoginOptions) => {
+      done(await loginCommand(url, options, term));
+    });
+
+  program
+    .command('logout')
+    .argument('[url]', 'the MCP server (default: every server)')
+    .description('forget the stored tokens of a server, or of every server')
+    .addHelpText('after', '\nExamples:\n  mcpkit logout https://example.com/mcp\n  mcpkit logout')
+    .action(async (url: string | undefined) => {
+      done(await logoutCommand(url, term));
     });
 
   program
@@ -138,6 +177,7 @@ export function buildProgram(term: Terminal, done: (code: number) => void): Comm
     )
     .option('-p, --port <port>', 'serve on 127.0.0.1:<port>/mcp instead of stdin/stdout')
     .option('--host <host>', 'address to listen on with --port', '127.0.0.1')
+    .option('--no-browser', 'when <url> asks for a login, only print the authorization URL on stderr')
     .option('-v, --verbose', 'report sessions and the translation chosen on stderr')
     .addHelpText(
       'after',

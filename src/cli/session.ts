@@ -13,6 +13,7 @@ import {
   MissingCapabilityError,
   RequestTimeoutError,
 } from '../protocol/index.ts';
+import { CliAuth, hasAuthorizationHeader } from './auth/cli-auth.ts';
 import { CliError, ConnectionError, ExitCode, UsageError } from './errors.ts';
 import { terminalHandlers } from './input.ts';
 import { showActivity } from './progress.ts';
@@ -20,6 +21,7 @@ import {
   connectTarget,
   exitOf,
   networkReason,
+  parseHeaders,
   resolveTarget,
   type Target,
   type TargetConnection,
@@ -60,6 +62,8 @@ export class ClientSession {
   readonly term: Terminal;
   /** The command's options. */
   readonly options: ClientOptions;
+  /** OAuth for a URL target (absent for stdio, or when -H gives an Authorization header). */
+  readonly auth: CliAuth | undefined;
   #stopActivity: () => void = () => {};
 
   private constructor(
@@ -68,7 +72,9 @@ export class ClientSession {
     connection: TargetConnection,
     term: Terminal,
     options: ClientOptions,
+    auth: CliAuth | undefined,
   ) {
+    this.auth = auth;
     this.client = client;
     this.target = target;
     this.connection = connection;
@@ -76,11 +82,15 @@ export class ClientSession {
     this.options = options;
   }
 
-  /** Resolves the target, connects, and sets the log level. */
+  /**
+   * Resolves the target, connects, and sets the log level. A URL target uses the stored login, and
+   * logs in in a browser when the server asks and stdin is a terminal (`auth` replaces that choice).
+   */
   static async open(
     positional: string | undefined,
     options: ClientOptions,
     term: Terminal,
+    auth?: CliAuth,
   ): Promise<ClientSession> {
     const target = resolveTarget(positional, options);
     const era = options.era ?? 'auto';
@@ -99,10 +109,24 @@ export class ClientSession {
       throw new UsageError(`--log-level is one of ${LOGGING_LEVELS.join(', ')} or none, not '${level}'.`);
     }
     const verbose = options.verbose === true;
+    if (
+      auth === undefined &&
+      target.kind === 'url' &&
+      !hasAuthorizationHeader(parseHeaders(options.header))
+    ) {
+      auth = await CliAuth.create({
+        url: target.url,
+        login: term.stdinIsTTY && options.input !== false,
+        browser: !process.env.MCPKIT_NO_BROWSER,
+        term,
+      });
+    }
+    await auth?.preflight(parseHeaders(options.header));
     const connection = connectTarget(
       target,
       options,
       verbose ? (text) => term.note(term.err.dim(text.trimEnd())) : undefined,
+      auth,
     );
     const client = new McpClient({
       name: 'mcpkit',
@@ -115,12 +139,13 @@ export class ClientSession {
       handlers: terminalHandlers(term, { input: options.input !== false, roots: options.root }),
       capabilities: { elicitation: { form: {}, url: {} } },
     });
-    const session = new ClientSession(client, target, connection, term, options);
+    const session = new ClientSession(client, target, connection, term, options, auth);
     session.#stopActivity = showActivity(term, client, options.quiet === true);
     try {
       await client.connect(connection.transport);
     } catch (error) {
       session.#stopActivity();
+      await auth?.close();
       throw session.explainConnect(error);
     }
     if (verbose)
@@ -143,10 +168,12 @@ export class ClientSession {
   async close(): Promise<void> {
     this.#stopActivity();
     await this.client.close().catch(() => {});
+    await this.auth?.close();
   }
 
   /** Turns a failure to connect into an error that says what was tried. */
   explainConnect(error: unknown): CliError {
+    if (this.auth?.failure) return this.auth.failure;
     if (error instanceof CliError) return error;
     const exited = exitOf(error);
     if (exited) return new ConnectionError(exited.message, undefined, { cause: error });
@@ -184,6 +211,7 @@ export class ClientSession {
 
   /** Turns a failed request into an error for the user. */
   explain(error: unknown): CliError {
+    if (this.auth?.failure) return this.auth.failure;
     if (error instanceof CliError) return error;
     const exited = exitOf(error);
     if (exited) return new ConnectionError(exited.message, undefined, { cause: error });

@@ -157,11 +157,18 @@ function methodIn(body: unknown): string | undefined {
   }
 }
 
-/** Builds the transport for a target. */
+/** What a transport needs for OAuth: the token headers, and what to do on 401/403. */
+export interface TargetAuth {
+  headers: () => Promise<Record<string, string>>;
+  onUnauthorized: (response: Response) => Promise<boolean>;
+}
+
+/** Builds the transport for a target (with `auth`, URL targets send stored tokens and log in on 401). */
 export function connectTarget(
   target: Target,
   options: TargetOptions,
   onStderr?: (text: string) => void,
+  auth?: TargetAuth,
 ): TargetConnection {
   if (target.kind === 'stdio') {
     const { line } = target;
@@ -188,8 +195,12 @@ export function connectTarget(
     };
   }
   const attempts: HttpAttempt[] = [];
+  const fixed = parseHeaders(options.header);
   const httpOptions = {
-    headers: parseHeaders(options.header),
+    headers: auth
+      ? async (): Promise<Record<string, string>> => ({ ...fixed, ...(await auth.headers()) })
+      : fixed,
+    ...(auth ? { onUnauthorized: auth.onUnauthorized } : {}),
     fetch: recordingFetch(attempts),
     onerror: () => {},
   };

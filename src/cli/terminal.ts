@@ -45,6 +45,11 @@ export class Terminal {
     return this.#streams.stdout.isTTY === true;
   }
 
+  /** Whether stdin is a terminal (someone is there to log in in a browser). */
+  get stdinIsTTY(): boolean {
+    return this.#streams.stdin.isTTY === true;
+  }
+
   /** Columns of the terminal on stdout (80 when it is not one). */
   get width(): number {
     return this.#streams.stdout.columns ?? 80;

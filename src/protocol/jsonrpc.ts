@@ -53,7 +53,7 @@ export type Classified =
   | { kind: 'request'; message: JsonRpcRequest }
   | { kind: 'notification'; message: JsonRpcNotification }
   | { kind: 'response'; message: JsonRpcResponse }
-  | { kind: 'invalid'; id: RequestId | null; reason: string };
+  | { kind: 'invalid'; id: RequestId | null; reason: string; response?: true };
 
 function isId(value: unknown): value is RequestId {
   return typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value));
@@ -88,7 +88,12 @@ export function classify(value: unknown): Classified {
   if ('method' in m) return { kind: 'invalid', id, reason: 'The "method" member must be a string.' };
   if ('result' in m || 'error' in m) {
     if ('result' in m && 'error' in m) {
-      return { kind: 'invalid', id, reason: 'A response carries either "result" or "error", not both.' };
+      return {
+        kind: 'invalid',
+        id,
+        reason: 'A response carries either "result" or "error", not both.',
+        response: true,
+      };
     }
     if ('error' in m) {
       const e = m.error as Record<string, unknown> | null;
@@ -97,17 +102,24 @@ export function classify(value: unknown): Classified {
           kind: 'invalid',
           id,
           reason: 'An error response needs an "error" with a numeric code and a message.',
+          response: true,
         };
       }
       if (m.id !== undefined && m.id !== null && !isId(m.id))
-        return { kind: 'invalid', id: null, reason: 'Bad response id.' };
+        return { kind: 'invalid', id: null, reason: 'Bad response id.', response: true };
       if (m.id === undefined)
         return { kind: 'response', message: { ...m, id: null } as unknown as JsonRpcResponse };
       return { kind: 'response', message: m as unknown as JsonRpcResponse };
     }
-    if (!isId(m.id)) return { kind: 'invalid', id: null, reason: 'A response needs a string or integer id.' };
+    if (!isId(m.id))
+      return {
+        kind: 'invalid',
+        id: null,
+        reason: 'A response needs a string or integer id.',
+        response: true,
+      };
     if (typeof m.result !== 'object' || m.result === null || Array.isArray(m.result)) {
-      return { kind: 'invalid', id, reason: 'A result must be an object.' };
+      return { kind: 'invalid', id, reason: 'A result must be an object.', response: true };
     }
     return { kind: 'response', message: m as unknown as JsonRpcResponse };
   }

@@ -141,3 +141,17 @@ describe('basic: JSON-RPC requests and responses', () => {
     await expect(p.request('x')).rejects.toBeInstanceOf(ConnectionClosedError);
   });
 });
+
+describe('basic: malformed responses', () => {
+  it('fails the request a malformed response names, and answers nothing back', async () => {
+    const { transport, sent, sink } = capture();
+    const p = new JsonRpcPeer({ onRequest: () => ({}) });
+    await p.connect(transport);
+    const call = p.request('x', undefined, { timeout: 60_000 });
+    sink().receive({ jsonrpc: '2.0', id: 0, result: 'not an object' });
+    const e = await call.catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(McpError);
+    expect((e as Error).message).toMatch(/malformed response/);
+    expect(sent).toHaveLength(1); // only the request itself
+  });
+});

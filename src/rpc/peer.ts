@@ -190,10 +190,18 @@ export class JsonRpcPeer {
   /** Feeds one parsed message (or batch) to the peer. */
   receive(value: unknown, info?: MessageInfo): void {
     if (typeof value === 'object' && value !== null && depthExceeds(value, this.#maxDepth)) {
-      const id = !Array.isArray(value) ? (value as { id?: unknown }).id : undefined;
+      const m = Array.isArray(value) ? undefined : (value as { id?: unknown; method?: unknown });
+      if (m && typeof m.method !== 'string' && ('result' in m || 'error' in m)) {
+        this.#failPending(
+          typeof m.id === 'string' || Number.isInteger(m.id) ? (m.id as RequestId) : null,
+          `The peer sent a response nested deeper than ${this.#maxDepth} levels.`,
+        );
+        return;
+      }
+      const id = m?.id;
       this.#write(
         errorResponse(
-          typeof id === 'string' || typeof id === 'number' ? id : null,
+          typeof id === 'string' || Number.isInteger(id) ? (id as RequestId) : null,
           ErrorCode.InvalidRequest,
           `Message nested deeper than ${this.#maxDepth} levels; flatten it or raise maxDepth.`,
         ),
@@ -251,6 +259,11 @@ export class JsonRpcPeer {
         this.#handleResponse(c.message);
         return undefined;
       default: {
+        if (c.response) {
+          // A malformed answer is never answered back; the request it names fails instead.
+          this.#failPending(c.id, `The peer sent a malformed response: ${c.reason}`);
+          return undefined;
+        }
         const response = errorResponse(c.id, ErrorCode.InvalidRequest, `Invalid request: ${c.reason}`);
         if (inBatch) return Promise.resolve(response);
         this.#write(response);
@@ -347,6 +360,16 @@ export class JsonRpcPeer {
     } catch (error) {
       this.#options.onError?.(error as Error);
     }
+  }
+
+  #failPending(id: RequestId | null, message: string): void {
+    const pending = id === null ? undefined : this.#pending.get(id);
+    if (!pending) {
+      this.#options.onError?.(new Error(message));
+      return;
+    }
+    this.#settle(id as RequestId, pending);
+    pending.reject(new McpError(ErrorCode.InvalidRequest, message));
   }
 
   #handleResponse(response: JsonRpcResponse): void {

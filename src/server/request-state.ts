@@ -104,7 +104,8 @@ export class RequestStateCodec {
     if (typeof state !== 'string') throw fail('it must be the string the server sent');
     const dot = state.indexOf('.');
     const sig = dot < 0 ? undefined : fromBase64Url(state.slice(dot + 1));
-    if (dot < 0 || !sig) throw fail('it failed verification');
+    // Only the canonical spelling of the signature is accepted (no other trailing bits).
+    if (dot < 0 || !sig || toBase64Url(sig) !== state.slice(dot + 1)) throw fail('it failed verification');
     const body = state.slice(0, dot);
     const ok = await crypto.subtle.verify('HMAC', await this.#key, sig as BufferSource, encoder.encode(body));
     if (!ok) throw fail('it failed verification');

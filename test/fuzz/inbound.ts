@@ -104,9 +104,10 @@ function expectedAnswers(text: string, target: InboundTarget, rules: InboundRule
     return e;
   }
   if (typeof value === 'object' && value !== null && depthOf(value) > target.maxDepth) {
+    // The depth check runs before classification; a response-shaped message is never answered.
+    if (responseShaped(value, false)) return e;
     const id = Array.isArray(value) ? null : (value as { id?: unknown }).id;
-    // The depth check runs before classification and echoes any numeric id, 1.5 included.
-    e.add(isValidId(id) || typeof id === 'number' ? id : null, ErrorCode.InvalidRequest);
+    e.add(isValidId(id) ? id : null, ErrorCode.InvalidRequest);
     return e;
   }
   if (!Array.isArray(value)) {
@@ -135,9 +136,20 @@ function one(e: Expected, v: unknown, cancelled: Set<string>, rules: InboundRule
     const r = v as Record<string, unknown>;
     e.add(r.id, undefined, r, cancelled.has(keyOf(r.id)) || (rules.openEnded?.(r) ?? false));
   } else if (kind === 'invalid') {
+    // A malformed response is never answered (it would name the other side's request).
+    if (responseShaped(v, true)) return;
     const id = typeof v === 'object' && v !== null ? (v as { id?: unknown }).id : undefined;
     e.add(isValidId(id) ? id : null, ErrorCode.InvalidRequest);
   }
+}
+
+/** Whether a value looks like a response: no string method, and a result or an error member. */
+function responseShaped(v: unknown, needsVersion: boolean): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const m = v as Record<string, unknown>;
+  if (needsVersion && m.jsonrpc !== '2.0') return false;
+  if (needsVersion ? 'method' in m : typeof m.method === 'string') return false;
+  return 'result' in m || 'error' in m;
 }
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -7,17 +7,27 @@
 import type { SessionHost } from '../../http/index.ts';
 import { StdioServerTransport } from '../../node/index.ts';
 import type { Transport } from '../../rpc/index.ts';
+import { CliAuth, hasAuthorizationHeader } from '../auth/cli-auth.ts';
 import { chooseFront } from '../bridge/choose.ts';
 import { Link } from '../bridge/link.ts';
 import { ConnectionError, ExitCode, UsageError } from '../errors.ts';
 import { parsePort, untilSignal, watchClose } from '../lifetime.ts';
-import { connectTarget, exitOf, resolveTarget, type Target, type TargetOptions } from '../target.ts';
+import {
+  connectTarget,
+  exitOf,
+  parseHeaders,
+  resolveTarget,
+  type Target,
+  type TargetOptions,
+} from '../target.ts';
 import type { Terminal } from '../terminal.ts';
 
 /** Options of `bridge`. */
 export interface BridgeOptions extends TargetOptions {
   port?: string;
   host?: string;
+  /** Start the browser when <url> asks for a login (`--no-browser`: print the URL only). */
+  browser?: boolean;
 }
 
 /** Runs `bridge`; resolves when it stops. */
@@ -30,7 +40,20 @@ export async function bridgeCommand(
   const target = resolveTarget(url, options);
   const verbose = options.verbose === true;
   const say = (text: string) => term.note(`${term.err.dim('mcpkit bridge:')} ${text}`);
-  const upstream = () => connectTarget(target, options, (text) => process.stderr.write(text)).transport;
+  // A URL upstream uses the stored login, and logs in in a browser when it asks: the client that
+  // started the bridge cannot, and the user is at the machine where it runs.
+  const auth =
+    target.kind === 'url' && !hasAuthorizationHeader(parseHeaders(options.header))
+      ? await CliAuth.create({
+          url: target.url,
+          login: true,
+          browser: options.browser !== false && !process.env.MCPKIT_NO_BROWSER,
+          term,
+          report: (error) => say(`${error.message}${error.details ? ` ${error.details}` : ''}`),
+        })
+      : undefined;
+  await auth?.preflight(parseHeaders(options.header));
+  const upstream = () => connectTarget(target, options, (text) => process.stderr.write(text), auth).transport;
   const onUpstreamGone = (reason: Error | undefined) => {
     const exited = exitOf(reason);
     if (exited) {
@@ -41,11 +64,24 @@ export async function bridgeCommand(
       say(`the server '${target.text}' ${how}.`);
     } else if (reason) say(`the connection to ${target.text} closed: ${reason.message}`);
   };
-  if (options.port === undefined) return bridgeStdio(target, upstream, say, verbose, onUpstreamGone);
-  const port = parsePort(options.port);
-  if (port === undefined)
-    throw new UsageError(`--port takes a port number (0 to 65535), not '${options.port}'.`);
-  return bridgeHttp(target, upstream, say, verbose, onUpstreamGone, port, options.host ?? '127.0.0.1', term);
+  try {
+    if (options.port === undefined) return await bridgeStdio(target, upstream, say, verbose, onUpstreamGone);
+    const port = parsePort(options.port);
+    if (port === undefined)
+      throw new UsageError(`--port takes a port number (0 to 65535), not '${options.port}'.`);
+    return await bridgeHttp(
+      target,
+      upstream,
+      say,
+      verbose,
+      onUpstreamGone,
+      port,
+      options.host ?? '127.0.0.1',
+      term,
+    );
+  } finally {
+    await auth?.close();
+  }
 }
 
 async function bridgeStdio(

@@ -1,4 +1,7 @@
-/** `mcpkit serve [--stdio | --port N]`: the reference server, over stdio or Streamable HTTP (+ HTTP+SSE). */
+/**
+ * `mcpkit serve [--stdio | --port N [--auth [--issuer URL]]]`: the reference server, over stdio or
+ * Streamable HTTP (+ HTTP+SSE), optionally protected by an OAuth authorization server.
+ */
 import { StdioServerTransport } from '../../node/index.ts';
 import { createReferenceServer } from '../../reference/index.ts';
 import { UsageError } from '../errors.ts';
@@ -10,12 +13,29 @@ export interface ServeOptions {
   stdio?: boolean;
   port?: string;
   host: string;
+  /** Require OAuth access tokens (HTTP only). */
+  auth?: boolean;
+  /** The authorization server (default: the development one, in process). */
+  issuer?: string;
 }
 
 /** Runs `serve`; resolves when the server stops. */
 export async function serveCommand(options: ServeOptions, term: Terminal): Promise<number> {
   if (options.stdio && options.port !== undefined)
     throw new UsageError('Choose --stdio or --port, not both.');
+  if ((options.auth || options.issuer !== undefined) && options.port === undefined) {
+    throw new UsageError(
+      '--auth protects the HTTP server: give --port too (over stdio there is no authorization).',
+    );
+  }
+  if (options.issuer !== undefined && !options.auth) throw new UsageError('--issuer goes with --auth.');
+  if (options.auth) {
+    const port = parsePort(options.port as string);
+    if (port === undefined)
+      throw new UsageError(`--port takes a port number (0 to 65535), not '${options.port}'.`);
+    const { serveProtected } = await import('./serve-auth.ts');
+    return serveProtected({ port, host: options.host, issuer: options.issuer }, term);
+  }
   const server = createReferenceServer();
   if (options.port === undefined) {
     const { transport, closed } = watchClose(new StdioServerTransport());
