@@ -211,7 +211,8 @@ function sameValue(text: string, value: unknown): boolean {
     case 'string':
       return text === value;
     case 'number':
-      return text.trim() !== '' && Number(text) === value;
+      // Decimal JSON number text only: no hex, octal or binary spellings, no surrounding space.
+      return /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/.test(text) && Number(text) === value;
     case 'boolean':
       return text === String(value);
     default:

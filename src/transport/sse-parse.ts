@@ -32,7 +32,8 @@ export async function readSse(
     onId: handlers.onId,
     onRetry: handlers.onRetry,
     onError: (error) => {
-      failure ??= error;
+      // Ignored fields and bad retry values are not failures; an event past the size limit is.
+      if (error.type === 'max-buffer-size-exceeded') failure ??= error;
     },
     maxBufferSize: maxEventChars,
   });
@@ -47,6 +48,7 @@ export async function readSse(
     }
     const rest = decoder.decode();
     if (rest) parser.feed(rest);
+    if (failure) throw failure;
   } catch (error) {
     await reader.cancel().catch(() => {});
     throw error;
