@@ -30,7 +30,6 @@ import {
   MetaKey,
   MissingCapabilityError,
   MODERN_REVISION,
-  MRTR_METHODS,
   type Params,
   type ProgressParams,
   type Prompt,
@@ -46,6 +45,7 @@ import { Emitter, JsonRpcPeer, type Middleware, type RequestOptions, type Transp
 import { ResultCache } from './cache.ts';
 import { type Era, eraMemory, isModernError, paramHeaders, withEnvelope } from './era.ts';
 import { answerServerRequest, type ClientHandlers, capabilitiesFor } from './handlers.ts';
+import { runModernRequest } from './mrtr.ts';
 import { OutputValidator } from './output.ts';
 
 type Result = Record<string, unknown>;
@@ -323,7 +323,7 @@ export class McpClient {
     return peer.request<R>(method, params, { progressToken: true, ...options });
   }
 
-  async #modernRequest(
+  #modernRequest(
     peer: JsonRpcPeer,
     method: string,
     params: Params | undefined,
@@ -331,58 +331,16 @@ export class McpClient {
   ): Promise<Result> {
     const useCache = this.#options.cache !== false;
     const cached = useCache ? this.#cache.get(method, params) : undefined;
-    if (cached) return cached;
-    let sent = withEnvelope(params, this.#capabilities, this.#clientInfo(), this.#logLevel);
-    const rounds = this.#options.maxRounds ?? 16;
-    let retriedVersion = false;
-    for (let round = 0; round <= rounds; round++) {
-      let result: Result;
-      try {
-        result = await peer.request(method, sent, { progressToken: true, ...options });
-      } catch (error) {
-        const data =
-          error instanceof McpError ? (error.data as { supported?: unknown } | undefined) : undefined;
-        if (
-          !retriedVersion &&
-          error instanceof McpError &&
-          error.code === ErrorCode.UnsupportedProtocolVersion &&
-          Array.isArray(data?.supported) &&
-          data.supported.includes(MODERN_REVISION)
-        ) {
-          retriedVersion = true;
-          round--;
-          continue;
-        }
-        throw error;
-      }
-      const type = result.resultType;
-      if (type === undefined || type === 'complete') {
+    if (cached) return Promise.resolve(cached);
+    return runModernRequest(peer, method, params, options, {
+      envelope: (p) => withEnvelope(p, this.#capabilities, this.#clientInfo(), this.#logLevel),
+      answer: (m, p, signal) =>
+        answerServerRequest(m, p, this.#options.handlers ?? {}, this.#capabilities, { signal }),
+      maxRounds: this.#options.maxRounds ?? 16,
+      complete: (result) => {
         if (useCache) this.#cache.put(method, params, result);
-        return result;
-      }
-      if (type !== 'input_required' || !MRTR_METHODS.has(method)) {
-        throw new McpError(
-          ErrorCode.InternalError,
-          `The server answered '${method}' with resultType '${String(type)}', which this client does not understand.`,
-        );
-      }
-      const requests = (result.inputRequests ?? {}) as Record<string, { method: string; params?: Params }>;
-      const responses: Record<string, unknown> = {};
-      const signal = options.signal ?? new AbortController().signal;
-      for (const [key, req] of Object.entries(requests)) {
-        responses[key] = await answerServerRequest(
-          req.method,
-          req.params,
-          this.#options.handlers ?? {},
-          this.#capabilities,
-          { signal },
-        );
-      }
-      const { inputResponses: _i, requestState: _s, ...base } = sent;
-      sent = { ...base, inputResponses: responses };
-      if (typeof result.requestState === 'string') sent.requestState = result.requestState;
-    }
-    throw new LocalError(`'${method}' still needed input after ${rounds} rounds; giving up.`);
+      },
+    });
   }
 
   /**

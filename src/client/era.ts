@@ -3,17 +3,7 @@
  * versioning page orders it, `Mcp-Param-*` headers for `x-mcp-header` tool parameters, and the
  * memory of which era each server speaks.
  */
-import {
-  type ClientCapabilities,
-  ErrorCode,
-  encodeHeaderValue,
-  type Implementation,
-  type LoggingLevel,
-  McpError,
-  MetaKey,
-  MODERN_REVISION,
-  type Params,
-} from '../protocol/index.ts';
+import { encodeHeaderValue } from '../protocol/index.ts';
 
 export { isModernError, withEnvelope } from '../protocol/index.ts';
 
