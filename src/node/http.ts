@@ -1,7 +1,9 @@
 /**
  * node:http adapters for a web-standard handler: `toNodeHandler` turns it into a request listener,
- * `serveHttp` listens on a port (127.0.0.1 by default). Response bodies are streamed as they come,
- * and a client that goes away aborts the Request's signal.
+ * `serveHttp` listens on a port (127.0.0.1 by default). A request body that has arrived by the time
+ * the handler is called is handed over as bytes, a later one as a stream; JSON answers are written
+ * in one piece, other bodies (SSE) streamed as they come; a client that goes away aborts the
+ * Request's signal.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -40,45 +42,139 @@ export interface HttpServerHandle {
   close(): Promise<void>;
 }
 
-/** Builds the Request for a node:http request; its signal aborts when the client goes away. */
-function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
+/** A Host header that can be put in front of the path as it is: a name or IPv4/IPv6 address, a port. */
+const PLAIN_HOST = /^(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+const EMPTY = new Uint8Array(0);
+
+/** The request's absolute URL, resolved the way `new URL(path, scheme://host)` does. */
+function requestUrl(req: IncomingMessage, careful: boolean): string {
   const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
   const path = req.url ?? '/';
-  let url: URL;
+  const host = req.headers.host;
+  if (!careful && host !== undefined && PLAIN_HOST.test(host) && isPlainPath(path)) {
+    return `${scheme}://${host}${path}`; // same result as resolving the path against the host
+  }
   try {
-    url = new URL(path, `${scheme}://${req.headers.host ?? 'localhost'}`);
+    return new URL(path, `${scheme}://${host ?? 'localhost'}`).href;
   } catch {
-    url = new URL(path.startsWith('/') ? path : '/', `${scheme}://localhost`);
+    return new URL(path.startsWith('/') ? path : '/', `${scheme}://localhost`).href;
   }
-  const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i] as string;
-    if (name.startsWith(':')) continue; // HTTP/2 pseudo-headers
-    headers.append(name, raw[i + 1] as string);
-  }
-  const method = req.method ?? 'GET';
-  const init: RequestInit & { duplex?: 'half' } = { method, headers, signal };
-  if (method !== 'GET' && method !== 'HEAD') {
-    init.body = req as unknown as BodyInit; // node:http requests are async iterables of bytes
-    init.duplex = 'half';
-  }
-  return new Request(url, init);
 }
 
-async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
-  const headers: Record<string, string | string[]> = {};
+/** A path-absolute target (`/x`, not `//x` or `/\x`, which a URL parser reads as a host). */
+function isPlainPath(path: string): boolean {
+  if (path.charCodeAt(0) !== 47) return false;
+  const second = path.charCodeAt(1);
+  return second !== 47 && second !== 92;
+}
+
+/** The request's headers as [name, value] pairs, HTTP/2 pseudo-headers left out. */
+function headerPairs(req: IncomingMessage): [string, string][] {
+  const raw = req.rawHeaders;
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.charCodeAt(0) === 58) continue; // ':' starts an HTTP/2 pseudo-header
+    pairs.push([name, raw[i + 1] as string]);
+  }
+  return pairs;
+}
+
+/** Builds the Request; its signal aborts when the client goes away. */
+function toRequest(
+  req: IncomingMessage,
+  signal: AbortSignal,
+  body: Uint8Array | IncomingMessage | null,
+): Request {
+  const init: RequestInit & { duplex?: 'half' } = {
+    method: req.method ?? 'GET',
+    headers: headerPairs(req),
+    signal,
+  };
+  if (body !== null) {
+    init.body = body as unknown as BodyInit; // node:http requests are async iterables of bytes
+    if (body === req) init.duplex = 'half';
+  }
+  try {
+    return new Request(requestUrl(req, false), init);
+  } catch {
+    return new Request(requestUrl(req, true), init);
+  }
+}
+
+/**
+ * The whole body if it has already arrived, else null. node:http parses everything a socket read
+ * brought before it returns, so one tick after the `request` event a body that came along with its
+ * headers (or right after them) is buffered in `req`: `complete`, or as long as Content-Length says.
+ */
+function arrivedBody(req: IncomingMessage): Uint8Array | null {
+  if (!req.complete) {
+    const declared = req.headers['content-length'];
+    if (declared === undefined || req.readableLength < Number(declared)) return null;
+  }
+  const first = req.read() as Buffer | null;
+  if (first === null) return EMPTY;
+  const next = req.read() as Buffer | null;
+  if (next === null) return first;
+  const chunks = [first, next];
+  for (let chunk = req.read() as Buffer | null; chunk !== null; chunk = req.read() as Buffer | null) {
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Whether a Content-Type names JSON (`application/json`, `application/*+json`): one complete value. */
+function isJson(type: string): boolean {
+  const semi = type.indexOf(';');
+  const essence = (semi < 0 ? type : type.slice(0, semi)).trim().toLowerCase();
+  return essence === 'application/json' || (essence.startsWith('application/') && essence.endsWith('+json'));
+}
+
+/**
+ * Writes the handler's Response: status and headers in one `writeHead`; a JSON body (complete once
+ * produced) gathered and sent with its Content-Length in one `end`; any other body streamed chunk by
+ * chunk as it comes, with backpressure, cancelled when the client goes away.
+ */
+function writeResponse(response: Response, res: ServerResponse): Promise<void> | undefined {
+  const flat: string[] = [];
+  let type = '';
+  let length = false;
   response.headers.forEach((value, name) => {
-    if (name !== 'set-cookie') headers[name] = value;
+    flat.push(name, value); // Set-Cookie comes once per cookie
+    if (name === 'content-type') type = value;
+    else if (name === 'content-length') length = true;
   });
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length > 0) headers['set-cookie'] = cookies;
-  res.writeHead(response.status, headers);
   const body = response.body;
   if (!body) {
-    res.end();
-    return;
+    res.writeHead(response.status, flat).end();
+    return undefined;
   }
+  if (isJson(type)) {
+    return readAll(body).then((bytes) => {
+      if (!length) flat.push('content-length', String(bytes.byteLength));
+      res.writeHead(response.status, flat).end(bytes);
+    });
+  }
+  res.writeHead(response.status, flat);
+  return streamBody(body, res);
+}
+
+async function readAll(body: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const reader = body.getReader();
+  const first = await reader.read();
+  if (first.done) return new Uint8Array(0);
+  let next = await reader.read();
+  if (next.done) return first.value;
+  const chunks = [first.value];
+  while (!next.done) {
+    chunks.push(next.value);
+    next = await reader.read();
+  }
+  return Buffer.concat(chunks);
+}
+
+async function streamBody(body: ReadableStream<Uint8Array>, res: ServerResponse): Promise<void> {
   res.flushHeaders();
   const reader = body.getReader();
   const cancel = () => void reader.cancel().catch(() => {});
@@ -110,6 +206,11 @@ function drained(res: ServerResponse): Promise<void> {
   });
 }
 
+function failed(res: ServerResponse): void {
+  if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal server error');
+  else res.destroy();
+}
+
 /** Adapts a web-standard handler to node:http. */
 export function toNodeHandler(handler: FetchHandler): NodeListener {
   return (req, res) => {
@@ -117,20 +218,26 @@ export function toNodeHandler(handler: FetchHandler): NodeListener {
     res.once('close', () => {
       if (!res.writableFinished) controller.abort(new Error('The client closed the connection.'));
     });
-    let request: Request;
-    try {
-      request = toRequest(req, controller.signal);
-    } catch {
-      res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request');
-      return;
-    }
-    handler(request)
-      .then((response) => writeResponse(response, res))
-      .catch(() => {
-        if (!res.headersSent)
-          res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal server error');
-        else res.destroy();
-      });
+    const serve = (body: Uint8Array | IncomingMessage | null) => {
+      let request: Request;
+      try {
+        request = toRequest(req, controller.signal, body);
+      } catch {
+        res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request');
+        return;
+      }
+      let answer: Promise<Response>;
+      try {
+        answer = handler(request);
+      } catch {
+        failed(res);
+        return;
+      }
+      answer.then((response) => writeResponse(response, res)).catch(() => failed(res));
+    };
+    const method = req.method;
+    if (method === 'GET' || method === 'HEAD') serve(null);
+    else process.nextTick(() => serve(arrivedBody(req) ?? req));
   };
 }
 
