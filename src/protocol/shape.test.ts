@@ -289,7 +289,7 @@ const CASES: Case[] = [
         { role: 'user', content: audio },
       ],
       modelPreferences: {
-        hints: [{ name: 'claude' }],
+        hints: [{ name: 'example-model' }],
         costPriority: 0.2,
         speedPriority: 0.3,
         intelligencePriority: 0.9,
