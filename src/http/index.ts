@@ -7,5 +7,6 @@ export { newSessionId, randomToken } from './ids.ts';
 export { LegacySseSession } from './legacy-session.ts';
 export type { HttpHandlerOptions, SessionHost } from './options.ts';
 export type { HttpMessageInfo } from './post.ts';
+export { jsonBodyText } from './reply.ts';
 export { StreamableSession } from './session.ts';
 export { formatEvent, SseConnection, type SseConnectionOptions } from './sse.ts';

@@ -9,10 +9,22 @@ export const SESSION_NOT_FOUND = -32001;
 
 /** A JSON body with the given status. */
 export function jsonResponse(status: number, body: string, headers?: Record<string, string>): Response {
-  return new Response(body, {
+  const response = new Response(body, {
     status,
     headers: { 'content-type': 'application/json', ...headers },
   });
+  jsonBodies.set(response, body);
+  return response;
+}
+
+const jsonBodies = new WeakMap<Response, string>();
+
+/**
+ * The text a `jsonResponse` answer was built from, while its body is unread: a server adapter can
+ * write it in one call instead of reading the body stream back.
+ */
+export function jsonBodyText(response: Response): string | undefined {
+  return response.bodyUsed ? undefined : jsonBodies.get(response);
 }
 
 /** An HTTP error whose body is a JSON-RPC error response (id null unless known). */

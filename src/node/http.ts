@@ -5,8 +5,10 @@
  * in one piece, other bodies (SSE) streamed as they come; a client that goes away aborts the
  * Request's signal.
  */
+
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { jsonBodyText } from '../http/index.ts';
 
 /** A web-standard handler: what `createHttpHandler` returns. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -148,6 +150,12 @@ function writeResponse(response: Response, res: ServerResponse): Promise<void> |
   const body = response.body;
   if (!body) {
     res.writeHead(response.status, flat).end();
+    return undefined;
+  }
+  const text = jsonBodyText(response);
+  if (text !== undefined) {
+    if (!length) flat.push('content-length', String(Buffer.byteLength(text)));
+    res.writeHead(response.status, flat).end(text);
     return undefined;
   }
   if (isJson(type)) {
