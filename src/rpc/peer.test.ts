@@ -155,3 +155,27 @@ describe('basic: malformed responses', () => {
     expect(sent).toHaveLength(1); // only the request itself
   });
 });
+
+describe('basic/utilities/cancellation: the signal of a request', () => {
+  it('is aborted, with the reason, even when the handler first looks at it after the cancellation', async () => {
+    const { transport, sent, sink } = capture();
+    let seen: [boolean, unknown] | undefined;
+    const p = new JsonRpcPeer({
+      onRequest: async (_m, _p, ctx) => {
+        await new Promise((r) => setTimeout(r, 20));
+        seen = [ctx.signal.aborted, ctx.signal.reason];
+        return {};
+      },
+    });
+    await p.connect(transport);
+    sink().receive({ jsonrpc: '2.0', id: 'late', method: 'x' });
+    sink().receive({
+      jsonrpc: '2.0',
+      method: 'notifications/cancelled',
+      params: { requestId: 'late', reason: 'stop' },
+    });
+    await new Promise((r) => setTimeout(r, 40));
+    expect(seen).toEqual([true, 'stop']);
+    expect(sent).toEqual([]);
+  });
+});

@@ -106,7 +106,7 @@ export class JsonRpcPeer {
   #nextId = 0;
   #pending = new Map<RequestId, Pending>();
   #progress = new Map<ProgressToken, RequestId>();
-  #inflight = new Map<RequestId, AbortController>();
+  #inflight = new Map<RequestId, InflightRequest>();
   #closed = false;
   #draining = false;
   readonly #options: PeerOptions;
@@ -122,7 +122,14 @@ export class JsonRpcPeer {
     this.#maxInflight = options.maxInflight ?? 1024;
     const mw = options.middleware ?? [];
     this.#inbound = compose(mw, async (r) => {
-      const ctx: InboundContext = { id: r.id, method: r.method, signal: r.signal, info: r.info };
+      const ctx: InboundContext = {
+        id: r.id,
+        method: r.method,
+        info: r.info,
+        get signal() {
+          return r.signal;
+        },
+      };
       return options.onRequest(r.method, r.params, ctx);
     });
     this.#outbound =
@@ -298,8 +305,8 @@ export class JsonRpcPeer {
       this.#write(r);
       return undefined;
     }
-    const controller = new AbortController();
-    this.#inflight.set(id, controller);
+    const flight = new InflightRequest();
+    this.#inflight.set(id, flight);
     let promise: Promise<Result>;
     try {
       promise = this.#inbound({
@@ -308,7 +315,9 @@ export class JsonRpcPeer {
         params: request.params,
         id,
         info,
-        signal: controller.signal,
+        get signal() {
+          return flight.signal;
+        },
       });
     } catch (error) {
       promise = Promise.reject(error);
@@ -316,12 +325,12 @@ export class JsonRpcPeer {
     const done = promise.then(
       (result): JsonRpcResponse | undefined => {
         this.#inflight.delete(id);
-        if (controller.signal.aborted) return undefined;
+        if (flight.aborted) return undefined;
         return { jsonrpc: '2.0', id, result };
       },
       (error: unknown): JsonRpcResponse | undefined => {
         this.#inflight.delete(id);
-        if (controller.signal.aborted) return undefined;
+        if (flight.aborted) return undefined;
         return toErrorResponse(id, error);
       },
     );
@@ -565,10 +574,42 @@ export class JsonRpcPeer {
         this.#settle(id, pending);
         pending.reject(error);
       }
-      for (const controller of this.#inflight.values()) controller.abort(error);
+      for (const flight of this.#inflight.values()) flight.abort(error);
       this.#inflight.clear();
     }
     this.#options.onClose?.(reason);
+  }
+}
+
+/**
+ * An inbound request being served. Its AbortSignal is made only when something asks for it: most
+ * handlers never do, and an AbortController per request is a measurable cost on the hot path.
+ */
+class InflightRequest {
+  #controller: AbortController | undefined;
+  #aborted = false;
+  #reason: unknown;
+
+  /** Aborted when the peer cancels the request or the connection closes. */
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
+  }
+
+  /** Whether the request was cancelled. */
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  /** Cancels the request. */
+  abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
   }
 }
 

@@ -59,8 +59,7 @@ export interface ClientRequestOptions {
 
 /** The handler context: one per inbound request. */
 export class RequestContext {
-  /** Aborted when the client cancels the request or the connection closes. */
-  readonly signal: AbortSignal;
+  readonly #signal: { readonly signal: AbortSignal };
   /** The inbound request's id. */
   readonly requestId: RequestId;
   /** The request's `_meta`. */
@@ -74,17 +73,22 @@ export class RequestContext {
   constructor(
     host: ContextHost,
     requestId: RequestId,
-    signal: AbortSignal,
+    signal: AbortSignal | { readonly signal: AbortSignal },
     meta: Meta | undefined,
     info?: MessageInfo,
   ) {
     this.#host = host;
     this.requestId = requestId;
-    this.signal = signal;
+    this.#signal = signal instanceof AbortSignal ? { signal } : signal;
     this.meta = meta;
     this.info = info;
     const token = meta?.progressToken;
     this.#progressToken = typeof token === 'string' || typeof token === 'number' ? token : undefined;
+  }
+
+  /** Aborted when the client cancels the request or the connection closes. */
+  get signal(): AbortSignal {
+    return this.#signal.signal;
   }
 
   /** The client this request came from. */

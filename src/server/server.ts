@@ -428,7 +428,7 @@ export class McpServer {
         session.peer.notify(m, p, { relatedRequestId: related }),
     };
     const scope = new ModernScope(envelope, wire, answers);
-    const ctx = new RequestContext(scope, inbound.id, inbound.signal, params?._meta, inbound.info);
+    const ctx = new RequestContext(scope, inbound.id, inbound, params?._meta, inbound.info);
     let result: Result | undefined;
     try {
       if (method === 'server/discover') result = this.#discover();

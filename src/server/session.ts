@@ -152,7 +152,7 @@ export class ServerSession implements SessionInfo, ContextHost {
         `'${method}' came before 'initialize'; a client must initialize the session first.`,
       );
     }
-    const ctx = new RequestContext(this, inbound.id, inbound.signal, params?._meta, inbound.info);
+    const ctx = new RequestContext(this, inbound.id, inbound, params?._meta, inbound.info);
     const result = await this.#server.dispatch(method, params, ctx, this);
     return shapeResult(method, result, this.#revision);
   }
