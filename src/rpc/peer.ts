@@ -22,80 +22,15 @@ import {
   type RequestId,
   RequestTimeoutError,
 } from '../protocol/index.ts';
-import { compose, type Middleware, type MiddlewareRequest } from './compose.ts';
+import { compose, type MiddlewareRequest } from './compose.ts';
+import { InflightRequest } from './inflight.ts';
+import type { InboundContext, PeerOptions, RequestOptions } from './options.ts';
+import { type Pending, PendingRequests } from './pending.ts';
 import type { MessageInfo, SendOptions, Transport, TransportSink } from './transport.ts';
 
+export type { InboundContext, PeerOptions, RequestOptions } from './options.ts';
+
 type Result = Record<string, unknown>;
-
-/** What an inbound request handler receives besides the params. */
-export interface InboundContext {
-  /** The request's id. */
-  readonly id: RequestId;
-  /** The method. */
-  readonly method: string;
-  /** Aborted when the peer cancels the request or the connection closes. */
-  readonly signal: AbortSignal;
-  /** Facts from the transport. */
-  readonly info?: MessageInfo;
-}
-
-/** Options of one outgoing request. */
-export interface RequestOptions {
-  /** Cancels the request: a `notifications/cancelled` is sent and the call rejects. */
-  signal?: AbortSignal;
-  /** Milliseconds without an answer or progress before the request fails (default 60,000). */
-  timeout?: number;
-  /** Milliseconds the request may take in all, progress or not (default 10 minutes). */
-  maxTotalTimeout?: number;
-  /** Whether progress notifications restart the timeout (default true). */
-  resetTimeoutOnProgress?: boolean;
-  /** Called for each progress notification; asking for progress sends a progress token. */
-  onprogress?: (progress: ProgressParams) => void;
-  /** Send a progress token even without `onprogress`, so that progress keeps the request alive. */
-  progressToken?: boolean;
-  /** The inbound request this one is made on behalf of (routes it on that request's stream). */
-  relatedRequestId?: RequestId;
-  /** Extra transport headers for this request (HTTP: `Mcp-Param-*`). */
-  headers?: Record<string, string>;
-}
-
-/** Options of the peer. */
-export interface PeerOptions {
-  /** Handles inbound requests; throw McpError to answer with an error. */
-  onRequest: (method: string, params: Params | undefined, ctx: InboundContext) => Promise<Result> | Result;
-  /** Handles inbound notifications (except cancellation and progress, which the peer handles). */
-  onNotification?: (notification: JsonRpcNotification, info?: MessageInfo) => void;
-  /** Called when the connection closes. */
-  onClose?: (reason?: Error) => void;
-  /** Called for problems that have no caller to report to (a bad message, a failed send). */
-  onError?: (error: Error) => void;
-  /** Middleware around inbound and outbound requests. */
-  middleware?: readonly Middleware[];
-  /** Whether JSON-RPC batches are accepted now (the 2025-03-26 revision). */
-  acceptBatches?: () => boolean;
-  /** Default timeout of outgoing requests, ms. */
-  timeout?: number;
-  /** Default maximum total time of outgoing requests, ms. */
-  maxTotalTimeout?: number;
-  /** Maximum nesting depth of a received message (default 64). */
-  maxDepth?: number;
-  /** Maximum number of inbound requests running at once (default 1,024); past it: an error answer. */
-  maxInflight?: number;
-}
-
-interface Pending {
-  method: string;
-  resolve: (result: Result) => void;
-  reject: (error: Error) => void;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  timeout: number;
-  deadline: number;
-  maxTotal: number;
-  resetOnProgress: boolean;
-  onprogress?: (progress: ProgressParams) => void;
-  progressToken?: ProgressToken;
-  cleanup?: () => void;
-}
 
 const DEFAULT_TIMEOUT = 60_000;
 const DEFAULT_MAX_TOTAL = 10 * 60_000;
@@ -104,8 +39,7 @@ const DEFAULT_MAX_TOTAL = 10 * 60_000;
 export class JsonRpcPeer {
   #transport: Transport | undefined;
   #nextId = 0;
-  #pending = new Map<RequestId, Pending>();
-  #progress = new Map<ProgressToken, RequestId>();
+  readonly #pending = new PendingRequests();
   #inflight = new Map<RequestId, InflightRequest>();
   #closed = false;
   #draining = false;
@@ -161,11 +95,7 @@ export class JsonRpcPeer {
       ended: () => {
         this.#draining = true;
         // Nothing more will be read, so no answer to our own requests can come.
-        const error = new ConnectionClosedError('The peer closed its input; no answer can come.');
-        for (const [id, pending] of this.#pending) {
-          this.#settle(id, pending);
-          pending.reject(error);
-        }
+        this.#pending.rejectAll(new ConnectionClosedError('The peer closed its input; no answer can come.'));
         this.#closeIfDrained();
       },
     };
@@ -271,12 +201,19 @@ export class JsonRpcPeer {
           this.#failPending(c.id, `The peer sent a malformed response: ${c.reason}`);
           return undefined;
         }
-        const response = errorResponse(c.id, ErrorCode.InvalidRequest, `Invalid request: ${c.reason}`);
-        if (inBatch) return Promise.resolve(response);
-        this.#write(response);
-        return undefined;
+        return this.#refuse(
+          errorResponse(c.id, ErrorCode.InvalidRequest, `Invalid request: ${c.reason}`),
+          inBatch,
+        );
       }
     }
+  }
+
+  /** An error answer without running anything: part of the batch's answer, or sent at once. */
+  #refuse(response: JsonRpcResponse, inBatch: true | undefined): Promise<JsonRpcResponse> | undefined {
+    if (inBatch) return Promise.resolve(response);
+    this.#write(response);
+    return undefined;
   }
 
   #handleRequest(
@@ -286,24 +223,14 @@ export class JsonRpcPeer {
   ): Promise<JsonRpcResponse | undefined> | undefined {
     const { id, method } = request;
     if (this.#inflight.has(id)) {
-      const r = errorResponse(
-        id,
-        ErrorCode.InvalidRequest,
-        `Request id ${JSON.stringify(id)} is already in use.`,
+      return this.#refuse(
+        errorResponse(id, ErrorCode.InvalidRequest, `Request id ${JSON.stringify(id)} is already in use.`),
+        inBatch,
       );
-      if (inBatch) return Promise.resolve(r);
-      this.#write(r);
-      return undefined;
     }
     if (this.#inflight.size >= this.#maxInflight) {
-      const r = errorResponse(
-        id,
-        ErrorCode.InternalError,
-        `Too many requests in progress (${this.#maxInflight}); wait for answers before sending more.`,
-      );
-      if (inBatch) return Promise.resolve(r);
-      this.#write(r);
-      return undefined;
+      const why = `Too many requests in progress (${this.#maxInflight}); wait for answers before sending more.`;
+      return this.#refuse(errorResponse(id, ErrorCode.InternalError, why), inBatch);
     }
     const flight = new InflightRequest();
     this.#inflight.set(id, flight);
@@ -351,7 +278,7 @@ export class JsonRpcPeer {
     }
     if (n.method === 'notifications/progress') {
       const p = n.params as unknown as ProgressParams | undefined;
-      const reqId = p ? this.#progress.get(p.progressToken) : undefined;
+      const reqId = p ? this.#pending.idOfProgress(p.progressToken) : undefined;
       const pending = reqId === undefined ? undefined : this.#pending.get(reqId);
       if (pending && p) {
         if (pending.resetOnProgress) this.#arm(reqId as RequestId, pending);
@@ -377,7 +304,7 @@ export class JsonRpcPeer {
       this.#options.onError?.(new Error(message));
       return;
     }
-    this.#settle(id as RequestId, pending);
+    this.#pending.settle(id as RequestId, pending);
     pending.reject(new McpError(ErrorCode.InvalidRequest, message));
   }
 
@@ -390,7 +317,7 @@ export class JsonRpcPeer {
     }
     const pending = this.#pending.get(id);
     if (!pending) return; // unknown or already settled: ignored
-    this.#settle(id, pending);
+    this.#pending.settle(id, pending);
     if ('error' in response) pending.reject(McpError.fromObject(response.error));
     else pending.resolve(response.result);
   }
@@ -444,19 +371,18 @@ export class JsonRpcPeer {
       };
       if (signal) {
         const onAbort = () => {
-          this.#settle(id, pending);
+          this.#pending.settle(id, pending);
           this.#cancelRemote(id, signal.reason, options?.relatedRequestId);
           reject(new RequestCancelledError(method, signal.reason));
         };
         signal.addEventListener('abort', onAbort, { once: true });
         pending.cleanup = () => signal.removeEventListener('abort', onAbort);
       }
-      this.#pending.set(id, pending);
-      if (progressToken !== undefined) this.#progress.set(progressToken, id);
+      this.#pending.add(id, pending);
       this.#arm(id, pending);
       this.#send(message, options?.relatedRequestId, options?.headers).catch((error: unknown) => {
         if (!this.#pending.has(id)) return;
-        this.#settle(id, pending);
+        this.#pending.settle(id, pending);
         reject(
           error instanceof ConnectionClosedError
             ? error
@@ -469,28 +395,12 @@ export class JsonRpcPeer {
   }
 
   #arm(id: RequestId, pending: Pending): void {
-    if (pending.timer !== undefined) clearTimeout(pending.timer);
-    if (!Number.isFinite(pending.timeout) && !Number.isFinite(pending.deadline)) return;
-    const left = pending.deadline - Date.now();
-    const total = left <= pending.timeout;
-    pending.timer = setTimeout(
-      () => {
-        if (!this.#pending.has(id)) return;
-        this.#settle(id, pending);
-        this.#cancelRemote(id, 'timed out');
-        pending.reject(
-          new RequestTimeoutError(pending.method, total ? pending.maxTotal : pending.timeout, total),
-        );
-      },
-      Math.max(0, Math.min(left, pending.timeout)),
-    );
-  }
-
-  #settle(id: RequestId, pending: Pending): void {
-    this.#pending.delete(id);
-    if (pending.timer !== undefined) clearTimeout(pending.timer);
-    if (pending.progressToken !== undefined) this.#progress.delete(pending.progressToken);
-    pending.cleanup?.();
+    this.#pending.arm(id, pending, (total) => {
+      this.#cancelRemote(id, 'timed out');
+      pending.reject(
+        new RequestTimeoutError(pending.method, total ? pending.maxTotal : pending.timeout, total),
+      );
+    });
   }
 
   #cancelRemote(id: RequestId, reason: unknown, relatedRequestId?: RequestId): void {
@@ -570,46 +480,11 @@ export class JsonRpcPeer {
         reason ? `The connection closed: ${reason.message}` : 'The connection closed before an answer came.',
         { cause: reason },
       );
-      for (const [id, pending] of this.#pending) {
-        this.#settle(id, pending);
-        pending.reject(error);
-      }
+      this.#pending.rejectAll(error);
       for (const flight of this.#inflight.values()) flight.abort(error);
       this.#inflight.clear();
     }
     this.#options.onClose?.(reason);
-  }
-}
-
-/**
- * An inbound request being served. Its AbortSignal is made only when something asks for it: most
- * handlers never do, and an AbortController per request is a measurable cost on the hot path.
- */
-class InflightRequest {
-  #controller: AbortController | undefined;
-  #aborted = false;
-  #reason: unknown;
-
-  /** Aborted when the peer cancels the request or the connection closes. */
-  get signal(): AbortSignal {
-    if (!this.#controller) {
-      this.#controller = new AbortController();
-      if (this.#aborted) this.#controller.abort(this.#reason);
-    }
-    return this.#controller.signal;
-  }
-
-  /** Whether the request was cancelled. */
-  get aborted(): boolean {
-    return this.#aborted;
-  }
-
-  /** Cancels the request. */
-  abort(reason: unknown): void {
-    if (this.#aborted) return;
-    this.#aborted = true;
-    this.#reason = reason;
-    this.#controller?.abort(reason);
   }
 }
 
