@@ -14,11 +14,9 @@ import {
   headerParams,
   type Implementation,
   type InitializeResult,
-  isLegacyRevision,
   isRevision,
   type JsonRpcNotification,
   LATEST_LEGACY_REVISION,
-  type LegacyRevision,
   type ListPromptsResult,
   type ListResourcesResult,
   type ListResourceTemplatesResult,
@@ -27,9 +25,7 @@ import {
   type LoggingLevel,
   type LoggingMessageParams,
   McpError,
-  MetaKey,
   MissingCapabilityError,
-  MODERN_REVISION,
   type Params,
   type ProgressParams,
   type Prompt,
@@ -41,77 +37,18 @@ import {
   serverCapabilityFor,
   type Tool,
 } from '../protocol/index.ts';
-import { Emitter, JsonRpcPeer, type Middleware, type RequestOptions, type Transport } from '../rpc/index.ts';
+import { Emitter, JsonRpcPeer, type Transport } from '../rpc/index.ts';
 import { ResultCache } from './cache.ts';
-import { type Era, eraMemory, isModernError, paramHeaders, withEnvelope } from './era.ts';
-import { answerServerRequest, type ClientHandlers, capabilitiesFor } from './handlers.ts';
+import { discoverAsInitialize, initializeLegacy, probeModern } from './connect.ts';
+import { type Era, eraMemory, paramHeaders, withEnvelope } from './era.ts';
+import { answerServerRequest, capabilitiesFor } from './handlers.ts';
 import { runModernRequest } from './mrtr.ts';
+import type { CallOptions, ClientEvents, McpClientOptions } from './options.ts';
 import { OutputValidator } from './output.ts';
 
+export type { CallOptions, ClientEvents, McpClientOptions } from './options.ts';
+
 type Result = Record<string, unknown>;
-
-/** Options of a client. */
-export interface McpClientOptions extends Partial<Implementation> {
-  /** The client's name (default 'mcpkit-client'). */
-  name?: string;
-  /** The client's version. */
-  version?: string;
-  /** The revision to ask for (default: the newest stateful one). */
-  protocolVersion?: LegacyRevision;
-  /** Capabilities beyond those the handlers imply. */
-  capabilities?: ClientCapabilities;
-  /** Answers to server→client requests. */
-  handlers?: ClientHandlers;
-  /** Timeout of each request without progress, ms (default 60,000). */
-  timeout?: number;
-  /** Maximum total time of each request, ms (default 10 minutes). */
-  maxTotalTimeout?: number;
-  /** Middleware around every request. */
-  middleware?: Middleware[];
-  /** Limits on what the server sends: nesting depth (default 64), its requests in flight (default 1,024). */
-  limits?: { maxDepth?: number; maxInflight?: number };
-  /** Validate `structuredContent` against the tool's outputSchema (default true). */
-  validateOutput?: boolean;
-  /**
-   * Which era to speak: 'modern' (2026-07-28, stateless), 'legacy' (initialize), or 'auto' (the
-   * default): probe with `server/discover`, fall back to `initialize` unless the server answers as
-   * a modern one, as the versioning page orders it.
-   */
-  era?: 'auto' | Era;
-  /** A name for the server (its URL or command line): the era found is remembered under it. */
-  eraKey?: string;
-  /** How long the `server/discover` probe may take before the server is taken as legacy, ms (default 5,000). */
-  probeTimeout?: number;
-  /** Cache results that carry `ttlMs` (2026-07-28), until they go stale or a list changes (default true). */
-  cache?: boolean;
-  /** Most rounds of a Multi Round-Trip Request before giving up (default 16). */
-  maxRounds?: number;
-}
-
-/** Options of one call. */
-export type CallOptions = Pick<RequestOptions, 'signal' | 'timeout' | 'maxTotalTimeout' | 'onprogress'>;
-
-/** Events a client emits. */
-export interface ClientEvents extends Record<string, unknown[]> {
-  /** `notifications/tools/list_changed`. */
-  toolsListChanged: [];
-  /** `notifications/resources/list_changed`. */
-  resourcesListChanged: [];
-  /** `notifications/prompts/list_changed`. */
-  promptsListChanged: [];
-  /** `notifications/resources/updated`. */
-  resourceUpdated: [uri: string];
-  /** `notifications/message`. */
-  log: [LoggingMessageParams];
-  /** `notifications/progress`, for any request. */
-  progress: [ProgressParams];
-  /** `notifications/elicitation/complete` (2025-11-25). */
-  elicitationComplete: [elicitationId: string];
-  /** Any notification. */
-  notification: [JsonRpcNotification];
-  /** The connection closed. */
-  close: [reason: Error | undefined];
-}
 
 /** The MCP client. */
 export class McpClient {
@@ -122,7 +59,6 @@ export class McpClient {
   #peer: JsonRpcPeer | undefined;
   #init: InitializeResult | undefined;
   #era: Era | undefined;
-  #discover: Record<string, unknown> | undefined;
   #logLevel: LoggingLevel | undefined;
   readonly #cache = new ResultCache();
   readonly #toolHeaders = new Map<string, Array<[string, string]> | undefined>();
@@ -150,7 +86,6 @@ export class McpClient {
     });
     this.#peer = peer;
     this.#init = undefined;
-    this.#discover = undefined;
     this.#era = undefined;
     await peer.connect(transport);
     const o = this.#options;
@@ -163,74 +98,45 @@ export class McpClient {
           : key !== undefined
             ? eraMemory.get(key)
             : undefined;
+    let init: InitializeResult;
     try {
-      if (era !== 'legacy') {
-        const found = await this.#probe(peer, era === 'modern', options?.signal);
-        if (found) era = 'modern';
-        else if (era === 'modern')
-          throw new LocalError('The server did not answer server/discover as a 2026-07-28 server.');
-        else era = 'legacy';
+      const discovered =
+        era === 'legacy'
+          ? undefined
+          : await probeModern(
+              peer,
+              withEnvelope(undefined, this.#capabilities, this.#clientInfo(), undefined),
+              {
+                insist: era === 'modern',
+                timeout: era === 'modern' ? undefined : (o.probeTimeout ?? 5000),
+                signal: options?.signal,
+              },
+            );
+      if (discovered) {
+        era = 'modern';
+        init = discoverAsInitialize(discovered);
+      } else if (era === 'modern') {
+        throw new LocalError('The server did not answer server/discover as a 2026-07-28 server.');
+      } else {
+        era = 'legacy';
+        init = await initializeLegacy(
+          peer,
+          {
+            protocolVersion: o.protocolVersion ?? LATEST_LEGACY_REVISION,
+            capabilities: this.#capabilities,
+            clientInfo: this.#clientInfo(),
+          },
+          options?.signal,
+        );
       }
-      if (era === 'legacy') await this.#initialize(peer, options?.signal);
     } catch (error) {
       await peer.close().catch(() => {});
       throw error;
     }
     this.#era = era;
+    this.#init = init;
     if (key !== undefined) eraMemory.set(key, era);
-    if (this.#discover) return this.#discoverAsInitialize(this.#discover);
-    return this.#initialized();
-  }
-
-  /** Sends the modern probe; true when the server answered as a 2026-07-28 server. */
-  async #probe(peer: JsonRpcPeer, insist: boolean, signal?: AbortSignal): Promise<boolean> {
-    const timeout = insist ? undefined : (this.#options.probeTimeout ?? 5000);
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        this.#discover = await peer.request(
-          'server/discover',
-          withEnvelope(undefined, this.#capabilities, this.#clientInfo(), undefined),
-          { signal, timeout },
-        );
-        if (
-          !Array.isArray(this.#discover.supportedVersions) ||
-          typeof this.#discover.capabilities !== 'object'
-        ) {
-          this.#discover = undefined;
-          return false;
-        }
-        return true;
-      } catch (error) {
-        if (signal?.aborted) throw error;
-        if (!isModernError(error)) {
-          if (insist) throw error;
-          return false;
-        }
-        const supported = ((error as McpError).data as { supported?: unknown } | undefined)?.supported;
-        const list = Array.isArray(supported) ? supported : [];
-        if (list.includes(MODERN_REVISION)) continue; // transient disagreement: try once more
-        if (!insist && list.some((v) => isLegacyRevision(v))) return false;
-        throw error;
-      }
-    }
-    return false;
-  }
-
-  async #initialize(peer: JsonRpcPeer, signal?: AbortSignal): Promise<void> {
-    const requested = this.#options.protocolVersion ?? LATEST_LEGACY_REVISION;
-    const result = await peer.request<InitializeResult>(
-      'initialize',
-      { protocolVersion: requested, capabilities: this.#capabilities, clientInfo: this.#clientInfo() },
-      { signal },
-    );
-    if (!isLegacyRevision(result.protocolVersion)) {
-      throw new McpError(
-        ErrorCode.InvalidRequest,
-        `The server answered with protocol revision '${String(result.protocolVersion)}', which this client does not support.`,
-      );
-    }
-    this.#init = result;
-    await peer.notify('notifications/initialized');
+    return init;
   }
 
   #clientInfo(): Implementation {
@@ -238,21 +144,6 @@ export class McpClient {
     const info: Implementation = { name: o.name ?? 'mcpkit-client', version: o.version ?? '0.0.0' };
     if (o.title !== undefined) info.title = o.title;
     return info;
-  }
-
-  #discoverAsInitialize(d: Record<string, unknown>): InitializeResult {
-    const meta = d._meta as Record<string, unknown> | undefined;
-    const info = (meta?.[MetaKey.serverInfo] as Implementation | undefined) ?? {
-      name: 'unknown',
-      version: '',
-    };
-    const result: InitializeResult = {
-      protocolVersion: MODERN_REVISION,
-      capabilities: d.capabilities as ServerCapabilities,
-      serverInfo: info,
-    };
-    if (typeof d.instructions === 'string') result.instructions = d.instructions;
-    return result;
   }
 
   /** Closes the connection. */
@@ -298,7 +189,6 @@ export class McpClient {
   }
 
   #initialized(): InitializeResult {
-    if (this.#discover) return this.#discoverAsInitialize(this.#discover);
     if (!this.#init) throw new ConnectionClosedError('The client is not connected; call connect() first.');
     return this.#init;
   }
@@ -306,7 +196,7 @@ export class McpClient {
   /** Sends any request. The server's capability for it is checked first. */
   request<R extends Result = Result>(method: string, params?: Params, options?: CallOptions): Promise<R> {
     const peer = this.#peer;
-    if (!peer || (!this.#init && !this.#discover)) {
+    if (!peer || !this.#init) {
       return Promise.reject(new ConnectionClosedError('The client is not connected; call connect() first.'));
     }
     const caps = this.#initialized().capabilities;

@@ -1,0 +1,81 @@
+/**
+ * Opening a conversation as the versioning page orders it: the `server/discover` probe of the
+ * stateless revision, and the `initialize` handshake of the stateful ones.
+ */
+import {
+  ErrorCode,
+  type Implementation,
+  type InitializeParams,
+  type InitializeResult,
+  isLegacyRevision,
+  isModernError,
+  McpError,
+  MetaKey,
+  MODERN_REVISION,
+  type Params,
+  type ServerCapabilities,
+} from '../protocol/index.ts';
+import type { JsonRpcPeer } from '../rpc/index.ts';
+
+/**
+ * Sends `server/discover`; resolves to its result when the server answered as a 2026-07-28 server,
+ * undefined when it is a legacy one. With `insist`, any failure is thrown instead.
+ */
+export async function probeModern(
+  peer: JsonRpcPeer,
+  params: Params,
+  options: { insist: boolean; timeout: number | undefined; signal: AbortSignal | undefined },
+): Promise<Record<string, unknown> | undefined> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const result = await peer.request('server/discover', params, {
+        signal: options.signal,
+        timeout: options.timeout,
+      });
+      const modern = Array.isArray(result.supportedVersions) && typeof result.capabilities === 'object';
+      return modern ? result : undefined;
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      if (!isModernError(error)) {
+        if (options.insist) throw error;
+        return undefined;
+      }
+      const supported = ((error as McpError).data as { supported?: unknown } | undefined)?.supported;
+      const list = Array.isArray(supported) ? supported : [];
+      if (list.includes(MODERN_REVISION)) continue; // a passing disagreement: try once more
+      if (!options.insist && list.some((v) => isLegacyRevision(v))) return undefined;
+      throw error;
+    }
+  }
+  return undefined;
+}
+
+/** The `initialize` handshake: the result, after `notifications/initialized` went out. */
+export async function initializeLegacy(
+  peer: JsonRpcPeer,
+  params: InitializeParams,
+  signal: AbortSignal | undefined,
+): Promise<InitializeResult> {
+  const result = await peer.request<InitializeResult>('initialize', params as unknown as Params, { signal });
+  if (!isLegacyRevision(result.protocolVersion)) {
+    throw new McpError(
+      ErrorCode.InvalidRequest,
+      `The server answered with protocol revision '${String(result.protocolVersion)}', which this client does not support.`,
+    );
+  }
+  await peer.notify('notifications/initialized');
+  return result;
+}
+
+/** A discover result in the shape of an initialize result, so that both eras read alike. */
+export function discoverAsInitialize(d: Record<string, unknown>): InitializeResult {
+  const meta = d._meta as Record<string, unknown> | undefined;
+  const info = (meta?.[MetaKey.serverInfo] as Implementation | undefined) ?? { name: 'unknown', version: '' };
+  const result: InitializeResult = {
+    protocolVersion: MODERN_REVISION,
+    capabilities: d.capabilities as ServerCapabilities,
+    serverInfo: info,
+  };
+  if (typeof d.instructions === 'string') result.instructions = d.instructions;
+  return result;
+}
