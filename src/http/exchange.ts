@@ -12,6 +12,7 @@ import {
   type JsonRpcResponse,
 } from '../protocol/index.ts';
 import type { MessageInfo, Transport, TransportSink } from '../rpc/index.ts';
+import { endService } from './options.ts';
 import { errorReply, jsonResponse } from './reply.ts';
 import { SSE_HEADERS, SseConnection } from './sse.ts';
 
@@ -144,11 +145,7 @@ export class ModernExchange implements Transport {
   async terminate(): Promise<void> {
     const handle = this.handle;
     this.handle = undefined;
-    try {
-      await handle?.close();
-    } catch (error) {
-      this.#settings.onError(error as Error);
-    }
+    await endService(handle, this.#settings.onError);
     await this.close();
   }
 

@@ -13,6 +13,18 @@ import { DEFAULT_ALLOWED_HOSTS } from './guard.ts';
 import { randomToken } from './ids.ts';
 
 /** What the handler serves: anything that can serve MCP on a transport (McpServer does). */
+/** Ends a host's service of a transport, reporting (not throwing) a failure to close. */
+export async function endService(
+  handle: { close(): Promise<void> } | undefined,
+  onError: (error: Error) => void,
+): Promise<void> {
+  try {
+    await handle?.close();
+  } catch (error) {
+    onError(error as Error);
+  }
+}
+
 export interface SessionHost {
   /** Serves MCP on the transport until it closes; `close()` ends that service. */
   connect(transport: Transport): Promise<{ close(): Promise<void> }>;

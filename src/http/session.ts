@@ -17,6 +17,7 @@ import {
 import type { MessageInfo, SendOptions, Transport, TransportSink } from '../rpc/index.ts';
 import type { EventStore, SessionRecord } from '../store/index.ts';
 import { randomToken } from './ids.ts';
+import { endService } from './options.ts';
 import { SharedStream } from './shared-stream.ts';
 import { SseConnection } from './sse.ts';
 import { JsonReply, MessageStream, type ReplyTarget } from './stream.ts';
@@ -383,11 +384,7 @@ export class StreamableSession implements Transport {
   async terminate(): Promise<void> {
     const handle = this.handle;
     this.handle = undefined;
-    try {
-      await handle?.close();
-    } catch (error) {
-      this.#settings.onError(error as Error);
-    }
+    await endService(handle, this.#settings.onError);
     await this.close();
   }
 
