@@ -228,6 +228,65 @@ describe('requests in flight per session', () => {
   });
 });
 
+describe('streams per session', () => {
+  it('past maxStreamsPerSession open connections a POST and a GET get 429 naming the option; a finished answer frees a slot', async () => {
+    const server = new McpServer({ name: 'streams', version: '1.0.0', onError: () => {} });
+    server.tool('echo', {}, (args) => JSON.stringify(args));
+    server.tool(
+      'wait',
+      {},
+      (_args, ctx) =>
+        new Promise<string>((resolve) => {
+          ctx.signal.addEventListener('abort', () => resolve('stopped'));
+        }),
+    );
+    const s = await serve(server, { maxStreamsPerSession: 2 });
+    const held: AbortController[] = [];
+    try {
+      const { headers } = await openSession(s.url);
+      for (const id of [1, 2]) {
+        const ac = new AbortController();
+        held.push(ac);
+        expect((await post(s.url, callTool(id, 'wait'), headers, ac.signal)).status).toBe(200);
+      }
+      const refused = await post(s.url, callTool(3, 'echo'), headers);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      const body = (await refused.json()) as { error: { code: number; message: string } };
+      expect(body.error.code).toBe(-32000);
+      expect(body.error.message).toContain('maxStreamsPerSession = 2');
+      const get = await fetch(s.url, { headers: { ...headers, accept: 'text/event-stream' } });
+      expect(get.status).toBe(429);
+      // Notifications need no stream and still pass.
+      const note = await post(s.url, { jsonrpc: '2.0', method: 'notifications/roots/list_changed' }, headers);
+      expect(note.status).toBe(202);
+      // Cancelling the first call ends its stream; its slot serves the next call.
+      await post(
+        s.url,
+        { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 1 } },
+        headers,
+      );
+      held[0]?.abort();
+      let status = 0;
+      for (let tries = 0; tries < 200 && status !== 200; tries++) {
+        const res = await post(s.url, callTool(4, 'echo', { n: 4 }), headers);
+        status = res.status;
+        if (status === 200) {
+          const [answer] = messages((await readEvents(res)).events);
+          expect(JSON.stringify(answer?.result)).toContain('\\"n\\":4');
+        } else {
+          await res.body?.cancel();
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      }
+      expect(status).toBe(200);
+    } finally {
+      for (const ac of held) ac.abort();
+      await s.close();
+    }
+  });
+});
+
 describe('live sessions', () => {
   it('an McpServer behind the handler refuses sessions past maxSessions with 503, and takes one again once a session ends', async () => {
     const server = new McpServer({ name: 'cap', version: '1.0.0', onError: () => {} });

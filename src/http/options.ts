@@ -65,6 +65,11 @@ export interface HttpHandlerOptions {
   sessionIdleMs?: number;
   /** Most sessions alive at once; past it, new sessions get 503 (default 10,000). */
   maxSessions?: number;
+  /**
+   * Most connections one session may hold open at once: POSTs whose answer is in progress (SSE
+   * stream or JSON) and GET streams; past it, a POST or GET gets 429 (default 100).
+   */
+  maxStreamsPerSession?: number;
   /** Milliseconds between SSE keep-alive comments (default 15,000; 0: none). */
   keepAliveMs?: number;
   /** The `retry` interval sent to clients of resumable streams, ms (default 1,000). */
@@ -109,6 +114,7 @@ export interface ResolvedOptions {
   allowedOrigins: readonly string[] | false | undefined;
   sessionIdleMs: number;
   maxSessions: number;
+  maxStreamsPerSession: number;
   keepAliveMs: number;
   retryMs: number;
   eventStore: EventStore | undefined;
@@ -139,6 +145,7 @@ export function resolveOptions(options: HttpHandlerOptions = {}): ResolvedOption
     allowedOrigins: options.allowedOrigins,
     sessionIdleMs: options.sessionIdleMs ?? 30 * 60_000,
     maxSessions: options.maxSessions ?? 10_000,
+    maxStreamsPerSession: options.maxStreamsPerSession ?? 100,
     keepAliveMs: options.keepAliveMs ?? 15_000,
     retryMs: options.retryMs ?? 1000,
     eventStore:

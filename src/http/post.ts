@@ -117,6 +117,8 @@ export async function answerPost(
     session.deliver(body.value, info);
     return accepted(headers);
   }
+  const busy = tooManyStreams(session, options, headers);
+  if (busy) return busy;
   if (options.jsonResponse) {
     const reply = session.openJson(body.requests, body.batch);
     session.deliver(body.value, info, reply);
@@ -136,6 +138,25 @@ export async function answerPost(
   info.closeSseStream = () => session.closeStream(stream);
   session.deliver(body.value, info, stream);
   return new Response(conn.body, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+}
+
+/**
+ * Refuses a new connection (a POST with requests, or a GET) with 429 when the session already
+ * holds `maxStreamsPerSession` open; undefined when there is room.
+ */
+export function tooManyStreams(
+  session: StreamableSession,
+  options: ResolvedOptions,
+  headers?: Record<string, string>,
+): Response | undefined {
+  const open = session.openConnections;
+  if (open < options.maxStreamsPerSession) return undefined;
+  return errorReply(
+    429,
+    TRANSPORT_ERROR,
+    `Too Many Requests: this session already has ${open} connections open (POSTs in progress and GET streams; the limit is maxStreamsPerSession = ${options.maxStreamsPerSession}); wait for an answer to finish, or raise maxStreamsPerSession.`,
+    { ...headers, 'retry-after': '1' },
+  );
 }
 
 function aborted(signal: AbortSignal): Promise<undefined> {

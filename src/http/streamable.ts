@@ -4,7 +4,7 @@ import { type Caller, foreignSession } from './auth.ts';
 import { accepts, type ParsedBody } from './body.ts';
 import type { HandlerContext } from './context.ts';
 import { newSessionId, randomToken } from './ids.ts';
-import { answerPost, checkBatchAndIds, checkVersionHeader, findInitialize } from './post.ts';
+import { answerPost, checkBatchAndIds, checkVersionHeader, findInitialize, tooManyStreams } from './post.ts';
 import { errorReply, methodNotAllowed, SESSION_NOT_FOUND, TRANSPORT_ERROR } from './reply.ts';
 import { StreamableSession } from './session.ts';
 import { SSE_HEADERS, type SseConnection } from './sse.ts';
@@ -168,6 +168,8 @@ async function get(request: Request, ctx: HandlerContext, caller: Caller | undef
   }
   const session = await findSession(request, ctx, caller);
   if (session instanceof Response) return session;
+  const busy = tooManyStreams(session, ctx.options);
+  if (busy) return busy;
   const headers = { ...SSE_HEADERS, 'mcp-session-id': session.sessionId as string };
   const lastEventId = request.headers.get('last-event-id');
   if (lastEventId !== null) {
