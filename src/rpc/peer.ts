@@ -40,13 +40,14 @@ export class JsonRpcPeer {
   #transport: Transport | undefined;
   #nextId = 0;
   readonly #pending = new PendingRequests();
-  #inflight = new Map<RequestId, InflightRequest>();
+  /** Requests being served; made when first needed and dropped when empty (idle sessions keep none). */
+  #inflight: Map<RequestId, InflightRequest> | undefined;
   #closed = false;
   #draining = false;
   readonly #options: PeerOptions;
   readonly #inbound: (request: MiddlewareRequest) => Promise<Result>;
   readonly #outbound: ((request: MiddlewareRequest) => Promise<Result>) | undefined;
-  #outboundContext = new Map<RequestId, { options: RequestOptions | undefined }>();
+  #outboundContext: Map<RequestId, { options: RequestOptions | undefined }> | undefined;
   readonly #maxDepth: number;
   readonly #maxInflight: number;
 
@@ -70,7 +71,7 @@ export class JsonRpcPeer {
       mw.length === 0
         ? undefined
         : compose(mw, (r) =>
-            this.#sendRequest(r.id, r.method, r.params, this.#outboundContext.get(r.id)?.options),
+            this.#sendRequest(r.id, r.method, r.params, this.#outboundContext?.get(r.id)?.options),
           );
   }
 
@@ -88,19 +89,33 @@ export class JsonRpcPeer {
   async connect(transport: Transport): Promise<void> {
     if (this.#transport) throw new Error('This peer is already connected; use one peer per transport.');
     this.#transport = transport;
-    const sink: TransportSink = {
-      receive: (value, info) => this.receive(value, info),
-      receiveText: (text, info) => this.receiveText(text, info),
-      closed: (reason) => this.#onClosed(reason),
-      ended: () => {
-        this.#draining = true;
-        // Nothing more will be read, so no answer to our own requests can come.
-        this.#pending.rejectAll(new ConnectionClosedError('The peer closed its input; no answer can come.'));
-        this.#closeIfDrained();
-      },
-    };
+    const sink = new JsonRpcPeer.#Sink(this);
     await transport.start(sink);
   }
+
+  /** What the transport feeds: one small object per connection, its methods on the prototype. */
+  static readonly #Sink = class implements TransportSink {
+    readonly peer: JsonRpcPeer;
+    constructor(peer: JsonRpcPeer) {
+      this.peer = peer;
+    }
+    receive(value: unknown, info?: MessageInfo): void {
+      this.peer.receive(value, info);
+    }
+    receiveText(text: string, info?: MessageInfo): void {
+      this.peer.receiveText(text, info);
+    }
+    closed(reason?: Error): void {
+      this.peer.#onClosed(reason);
+    }
+    ended(): void {
+      const peer = this.peer;
+      peer.#draining = true;
+      // Nothing more will be read, so no answer to our own requests can come.
+      peer.#pending.rejectAll(new ConnectionClosedError('The peer closed its input; no answer can come.'));
+      peer.#closeIfDrained();
+    }
+  };
 
   /** Closes the transport; pending requests fail with ConnectionClosedError. */
   async close(): Promise<void> {
@@ -109,7 +124,7 @@ export class JsonRpcPeer {
   }
 
   #closeIfDrained(): void {
-    if (this.#inflight.size === 0) this.close().catch(() => {});
+    if (this.#inflight === undefined) this.close().catch(() => {});
   }
 
   /** Feeds one raw text frame to the peer. */
@@ -222,18 +237,19 @@ export class JsonRpcPeer {
     inBatch: true | undefined,
   ): Promise<JsonRpcResponse | undefined> | undefined {
     const { id, method } = request;
-    if (this.#inflight.has(id)) {
+    const inflight = (this.#inflight ??= new Map());
+    if (inflight.has(id)) {
       return this.#refuse(
         errorResponse(id, ErrorCode.InvalidRequest, `Request id ${JSON.stringify(id)} is already in use.`),
         inBatch,
       );
     }
-    if (this.#inflight.size >= this.#maxInflight) {
+    if (inflight.size >= this.#maxInflight) {
       const why = `Too many requests in progress (${this.#maxInflight}); wait for answers before sending more.`;
       return this.#refuse(errorResponse(id, ErrorCode.InternalError, why), inBatch);
     }
     const flight = new InflightRequest();
-    this.#inflight.set(id, flight);
+    inflight.set(id, flight);
     let promise: Promise<Result>;
     try {
       promise = this.#inbound({
@@ -251,12 +267,12 @@ export class JsonRpcPeer {
     }
     const done = promise.then(
       (result): JsonRpcResponse | undefined => {
-        this.#inflight.delete(id);
+        this.#served(id);
         if (flight.aborted) return undefined;
         return { jsonrpc: '2.0', id, result };
       },
       (error: unknown): JsonRpcResponse | undefined => {
-        this.#inflight.delete(id);
+        this.#served(id);
         if (flight.aborted) return undefined;
         return toErrorResponse(id, error);
       },
@@ -269,10 +285,16 @@ export class JsonRpcPeer {
     return undefined;
   }
 
+  /** Forgets a request that has been served (the map goes when it empties). */
+  #served(id: RequestId): void {
+    const inflight = this.#inflight;
+    if (inflight?.delete(id) && inflight.size === 0) this.#inflight = undefined;
+  }
+
   #handleNotification(n: JsonRpcNotification, info: MessageInfo | undefined): void {
     if (n.method === 'notifications/cancelled') {
       const id = n.params?.requestId as RequestId | undefined;
-      if (id !== undefined) this.#inflight.get(id)?.abort(n.params?.reason ?? 'cancelled by the peer');
+      if (id !== undefined) this.#inflight?.get(id)?.abort(n.params?.reason ?? 'cancelled by the peer');
       this.#options.onNotification?.(n, info);
       return;
     }
@@ -327,9 +349,10 @@ export class JsonRpcPeer {
     const id = this.#nextId++;
     if (this.#outbound) {
       const signal = options?.signal ?? new AbortController().signal;
-      this.#outboundContext.set(id, { options });
+      const context = (this.#outboundContext ??= new Map());
+      context.set(id, { options });
       return this.#outbound({ direction: 'outbound', method, params, id, signal }).finally(() =>
-        this.#outboundContext.delete(id),
+        context.delete(id),
       ) as Promise<R>;
     }
     return this.#sendRequest(id, method, params, options) as Promise<R>;
@@ -475,14 +498,15 @@ export class JsonRpcPeer {
   #onClosed(reason?: Error): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#pending.size > 0 || this.#inflight.size > 0) {
+    const inflight = this.#inflight;
+    if (this.#pending.size > 0 || inflight !== undefined) {
       const error = new ConnectionClosedError(
         reason ? `The connection closed: ${reason.message}` : 'The connection closed before an answer came.',
         { cause: reason },
       );
       this.#pending.rejectAll(error);
-      for (const flight of this.#inflight.values()) flight.abort(error);
-      this.#inflight.clear();
+      this.#inflight = undefined;
+      for (const flight of inflight?.values() ?? []) flight.abort(error);
     }
     this.#options.onClose?.(reason);
   }

@@ -20,40 +20,45 @@ export interface Pending {
 
 /** The waiting requests, by id and by progress token. */
 export class PendingRequests {
-  readonly #byId = new Map<RequestId, Pending>();
-  readonly #byToken = new Map<ProgressToken, RequestId>();
+  // Made when first needed and dropped when empty: most connections wait for nothing most of the time.
+  #byId: Map<RequestId, Pending> | undefined;
+  #byToken: Map<ProgressToken, RequestId> | undefined;
 
   /** How many requests wait. */
   get size(): number {
-    return this.#byId.size;
+    return this.#byId?.size ?? 0;
   }
 
   /** Starts waiting for a request. */
   add(id: RequestId, pending: Pending): void {
-    this.#byId.set(id, pending);
-    if (pending.progressToken !== undefined) this.#byToken.set(pending.progressToken, id);
+    (this.#byId ??= new Map()).set(id, pending);
+    if (pending.progressToken !== undefined) (this.#byToken ??= new Map()).set(pending.progressToken, id);
   }
 
   /** The waiting request with this id. */
   get(id: RequestId): Pending | undefined {
-    return this.#byId.get(id);
+    return this.#byId?.get(id);
   }
 
   /** Whether a request with this id still waits. */
   has(id: RequestId): boolean {
-    return this.#byId.has(id);
+    return this.#byId?.has(id) ?? false;
   }
 
   /** The id of the request a progress token belongs to. */
   idOfProgress(token: ProgressToken): RequestId | undefined {
-    return this.#byToken.get(token);
+    return this.#byToken?.get(token);
   }
 
   /** Stops waiting: forgets the request, its timer, its token and its abort listener. */
   settle(id: RequestId, pending: Pending): void {
-    this.#byId.delete(id);
+    const byId = this.#byId;
+    if (byId?.delete(id) && byId.size === 0) this.#byId = undefined;
     if (pending.timer !== undefined) clearTimeout(pending.timer);
-    if (pending.progressToken !== undefined) this.#byToken.delete(pending.progressToken);
+    const byToken = this.#byToken;
+    if (pending.progressToken !== undefined && byToken?.delete(pending.progressToken) && byToken.size === 0) {
+      this.#byToken = undefined;
+    }
     pending.cleanup?.();
   }
 
@@ -68,7 +73,7 @@ export class PendingRequests {
     const total = left <= pending.timeout;
     pending.timer = setTimeout(
       () => {
-        if (!this.#byId.has(id)) return;
+        if (!this.#byId?.has(id)) return;
         this.settle(id, pending);
         expired(total);
       },
@@ -78,7 +83,9 @@ export class PendingRequests {
 
   /** Settles every waiting request with an error. */
   rejectAll(error: Error): void {
-    for (const [id, pending] of this.#byId) {
+    const byId = this.#byId;
+    if (!byId) return;
+    for (const [id, pending] of [...byId]) {
       this.settle(id, pending);
       pending.reject(error);
     }

@@ -24,7 +24,13 @@ import {
   shapeParams,
   shapeResult,
 } from '../protocol/index.ts';
-import { type InboundContext, JsonRpcPeer, type RequestOptions, type Transport } from '../rpc/index.ts';
+import {
+  type InboundContext,
+  JsonRpcPeer,
+  type PeerOptions,
+  type RequestOptions,
+  type Transport,
+} from '../rpc/index.ts';
 import { type ContextHost, RequestContext, type SessionInfo } from './context.ts';
 
 type Result = Record<string, unknown>;
@@ -75,18 +81,47 @@ export class ServerSession implements SessionInfo, ContextHost {
   constructor(server: SessionServer, transport: Transport) {
     this.#server = server;
     this.id = transport.sessionId;
-    this.peer = new JsonRpcPeer({
-      onRequest: (method, params, ctx) => this.#onRequest(method, params, ctx),
-      onNotification: (n) => this.#onNotification(n),
-      onClose: () => server.sessionClosed(this),
-      onError: (e) => server.reportError(e),
-      middleware: server.peerOptions,
-      acceptBatches: () => this.#revision !== undefined && FEATURES[this.#revision].batching,
-      timeout: server.requestTimeout,
-      maxDepth: server.limits?.maxDepth,
-      maxInflight: server.limits?.maxInflight,
-    });
+    this.peer = new JsonRpcPeer(new ServerSession.#Wiring(this));
   }
+
+  /**
+   * The peer's options for one session, as methods on a prototype rather than closures: a server
+   * holds many sessions, most of them idle, and each closure costs memory.
+   */
+  static readonly #Wiring = class implements PeerOptions {
+    readonly session: ServerSession;
+    constructor(session: ServerSession) {
+      this.session = session;
+    }
+    get middleware(): PeerOptions['middleware'] {
+      return this.session.#server.peerOptions;
+    }
+    get timeout(): number | undefined {
+      return this.session.#server.requestTimeout;
+    }
+    get maxDepth(): number | undefined {
+      return this.session.#server.limits?.maxDepth;
+    }
+    get maxInflight(): number | undefined {
+      return this.session.#server.limits?.maxInflight;
+    }
+    onRequest(method: string, params: Params | undefined, ctx: InboundContext): Promise<Result> {
+      return this.session.#onRequest(method, params, ctx);
+    }
+    onNotification(n: JsonRpcNotification): void {
+      this.session.#onNotification(n);
+    }
+    onClose(): void {
+      this.session.#server.sessionClosed(this.session);
+    }
+    onError(error: Error): void {
+      this.session.#server.reportError(error);
+    }
+    acceptBatches(): boolean {
+      const revision = this.session.#revision;
+      return revision !== undefined && FEATURES[revision].batching;
+    }
+  };
 
   /** This object itself: a handler context reads session facts through it. */
   get session(): SessionInfo {
