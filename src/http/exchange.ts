@@ -10,6 +10,7 @@ import {
   isResponse,
   type JsonRpcMessage,
   type JsonRpcResponse,
+  messageText,
 } from '../protocol/index.ts';
 import type { MessageInfo, Transport, TransportSink } from '../rpc/index.ts';
 import { endService } from './options.ts';
@@ -103,7 +104,7 @@ export class ModernExchange implements Transport {
     }
     if (this.#settings.jsonOnly) return Promise.resolve();
     const conn = this.#stream();
-    if (!conn.event(JSON.stringify(message), undefined, 'message')) {
+    if (!conn.event(messageText(message), undefined, 'message')) {
       return Promise.reject(new ConnectionClosedError('The client closed the response stream.'));
     }
     return Promise.resolve();

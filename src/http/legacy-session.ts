@@ -3,7 +3,7 @@
  * event on the session's one SSE connection; client messages arrive by POST. The session lives as
  * long as that connection.
  */
-import { ConnectionClosedError, type JsonRpcMessage } from '../protocol/index.ts';
+import { ConnectionClosedError, type JsonRpcMessage, messageText } from '../protocol/index.ts';
 import type { MessageInfo, Transport, TransportSink } from '../rpc/index.ts';
 import type { SseConnection } from './sse.ts';
 
@@ -57,7 +57,7 @@ export class LegacySseSession implements Transport {
   }
 
   send(message: JsonRpcMessage | JsonRpcMessage[]): Promise<void> {
-    if (this.#closed || !this.#conn?.event(JSON.stringify(message), undefined, 'message')) {
+    if (this.#closed || !this.#conn?.event(messageText(message), undefined, 'message')) {
       return Promise.reject(new ConnectionClosedError('The HTTP+SSE connection is closed.'));
     }
     return Promise.resolve();

@@ -12,6 +12,7 @@ import {
   type JsonRpcRequest,
   type JsonRpcResponse,
   type LegacyRevision,
+  messageText,
   type RequestId,
 } from '../protocol/index.ts';
 import type { MessageInfo, SendOptions, Transport, TransportSink } from '../rpc/index.ts';
@@ -293,7 +294,7 @@ export class StreamableSession implements Transport {
         ),
       );
     }
-    return target.push(message, JSON.stringify(message), false);
+    return target.push(message, messageText(message), false);
   }
 
   #sendResponses(message: JsonRpcMessage | JsonRpcMessage[], list: JsonRpcResponse[]): Promise<void> {
@@ -333,9 +334,9 @@ export class StreamableSession implements Transport {
       sent = this.#answers
         .then(() => cluster.beforeAnswer(this))
         .catch((error: unknown) => this.#settings.onError(error as Error))
-        .then(() => to.push(message, JSON.stringify(message), last));
+        .then(() => to.push(message, messageText(message), last));
       this.#answers = sent;
-    } else sent = to.push(message, JSON.stringify(message), last);
+    } else sent = to.push(message, messageText(message), last);
     if (failedInit) void sent.then(() => this.terminate());
     return sent;
   }

@@ -6,4 +6,5 @@ export * from './methods.ts';
 export * from './modern.ts';
 export * from './revisions.ts';
 export * from './shape.ts';
+export * from './stable.ts';
 export * from './types.ts';

@@ -7,6 +7,7 @@
  */
 import type { Params } from './jsonrpc.ts';
 import { atLeast, FEATURES, REVISIONS, type Revision, type RevisionFeatures } from './revisions.ts';
+import { shapedStable } from './stable.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -249,7 +250,7 @@ export function shapeContent(block: Record<string, unknown>, revision: Revision)
 export function shapeResult(method: string, result: Obj, revision: Revision): Obj {
   const kind = RESULTS[method];
   if (kind === undefined || UNTOUCHED.get(kind)?.has(revision)) return result;
-  return shapeObject(result, kind, GATES[revision]);
+  return shapedStable(result, revision, () => shapeObject(result, kind, GATES[revision]));
 }
 
 /** Shapes the params of an outgoing request or notification for the peer's revision. */

@@ -237,7 +237,8 @@ export class JsonRpcPeer {
     inBatch: true | undefined,
   ): Promise<JsonRpcResponse | undefined> | undefined {
     const { id, method } = request;
-    const inflight = (this.#inflight ??= new Map());
+    this.#inflight ??= new Map();
+    const inflight = this.#inflight;
     if (inflight.has(id)) {
       return this.#refuse(
         errorResponse(id, ErrorCode.InvalidRequest, `Request id ${JSON.stringify(id)} is already in use.`),
@@ -349,7 +350,8 @@ export class JsonRpcPeer {
     const id = this.#nextId++;
     if (this.#outbound) {
       const signal = options?.signal ?? new AbortController().signal;
-      const context = (this.#outboundContext ??= new Map());
+      this.#outboundContext ??= new Map();
+      const context = this.#outboundContext;
       context.set(id, { options });
       return this.#outbound({ direction: 'outbound', method, params, id, signal }).finally(() =>
         context.delete(id),

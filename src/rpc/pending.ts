@@ -31,8 +31,12 @@ export class PendingRequests {
 
   /** Starts waiting for a request. */
   add(id: RequestId, pending: Pending): void {
-    (this.#byId ??= new Map()).set(id, pending);
-    if (pending.progressToken !== undefined) (this.#byToken ??= new Map()).set(pending.progressToken, id);
+    this.#byId ??= new Map();
+    this.#byId.set(id, pending);
+    if (pending.progressToken !== undefined) {
+      this.#byToken ??= new Map();
+      this.#byToken.set(pending.progressToken, id);
+    }
   }
 
   /** The waiting request with this id. */

@@ -6,6 +6,7 @@ import {
   type CompleteParams,
   ErrorCode,
   McpError,
+  markStable,
   type Params,
   type Resource,
   type ServerCapabilities,
@@ -117,7 +118,7 @@ export class Catalog {
     if (cursor === undefined) {
       const first = registry.cached('page0', () => {
         const { page, nextCursor } = paginate(all, undefined, this.#pageSize);
-        return nextCursor === undefined ? { [key]: page } : { [key]: page, nextCursor };
+        return markStable(nextCursor === undefined ? { [key]: page } : { [key]: page, nextCursor });
       });
       return first;
     }

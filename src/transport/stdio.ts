@@ -2,7 +2,7 @@
  * stdio framing, runtime-neutral: one JSON-RPC message per line, UTF-8, newline-delimited. The Node
  * adapters in `node/` feed bytes in and write the encoded lines out.
  */
-import type { JsonRpcMessage } from '../protocol/index.ts';
+import { type JsonRpcMessage, messageText } from '../protocol/index.ts';
 
 /** The default largest frame accepted, in bytes (4 MiB). */
 export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
@@ -103,7 +103,7 @@ export class LineDecoder {
 
 /** Encodes one message (or batch) as a frame: its JSON text and a newline. */
 export function encodeMessage(message: JsonRpcMessage | JsonRpcMessage[]): string {
-  return JSON.stringify(message) + '\n';
+  return messageText(message) + '\n';
 }
 
 /** The text of the error sent back for a frame over the limit. */
