@@ -31,8 +31,11 @@ export interface SessionCluster {
   readonly streamPrefix: string;
   /** Tells followers of a stream on any node that it has new events. */
   wake(streamId: string): void;
-  /** Runs before each response goes out (stores what the request changed in the session record). */
-  beforeAnswer(session: StreamableSession): Promise<void>;
+  /**
+   * Runs before each response goes out: stores what the request changed in the session record,
+   * and frees the ids of the requests answered.
+   */
+  beforeAnswer(session: StreamableSession, responses: readonly JsonRpcResponse[]): Promise<void>;
 }
 
 /** The id a server→client request carries on the wire in cluster mode: it names the node waiting. */
@@ -80,14 +83,15 @@ export class StreamableSession implements Transport {
   #sink: TransportSink | undefined;
   #closed = false;
   readonly #settings: SessionSettings;
-  readonly #targets = new Set<ReplyTarget>();
-  readonly #byRequest = new Map<RequestId, ReplyTarget>();
-  readonly #streams = new Map<string, MessageStream>();
+  // Made when first needed and dropped when empty: an idle session holds none of them.
+  #targets: Set<ReplyTarget> | undefined;
+  #byRequest: Map<RequestId, ReplyTarget> | undefined;
+  #streams: Map<string, MessageStream> | undefined;
   #standalone: MessageStream | undefined;
   readonly #shared: SharedStream | undefined;
   #receiving: ReplyTarget | undefined;
   #initId: RequestId | undefined;
-  readonly #prefix: string;
+  #prefixText: string | undefined;
   #nextStream = 0;
   #connections = 0;
   #jsonWaiting = 0;
@@ -101,10 +105,16 @@ export class StreamableSession implements Transport {
     this.#settings = settings;
     this.protocolVersion = protocolVersion;
     const cluster = settings.cluster;
-    this.#prefix = cluster ? cluster.streamPrefix : `${randomToken(8)}.`;
+    this.#prefixText = cluster?.streamPrefix;
     if (cluster && settings.store) {
       this.#shared = new SharedStream(this.standaloneStreamId, settings.store, cluster, settings.onError);
     }
+  }
+
+  /** What every stream id of this session starts with (random, made when first needed). */
+  get #prefix(): string {
+    this.#prefixText ??= `${randomToken(8)}.`;
+    return this.#prefixText;
   }
 
   /** The id of the session's GET stream when several nodes share it. */
@@ -154,7 +164,7 @@ export class StreamableSession implements Transport {
 
   /** Whether a request id is waiting for its response on this session. */
   inUse(id: RequestId): boolean {
-    return this.#byRequest.has(id);
+    return this.#byRequest?.has(id) ?? false;
   }
 
   /** Whether a stream id was made by this session (so its events may be replayed here). */
@@ -223,12 +233,12 @@ export class StreamableSession implements Transport {
 
   /** Whether a stream is live on this node (its request is being served here). */
   isLive(streamId: string): boolean {
-    return this.#streams.has(streamId);
+    return this.#streams?.has(streamId) ?? false;
   }
 
   /** Replays a stream after `lastEventId` on `conn`, then keeps `conn` for its live messages. */
   async resume(streamId: string, lastEventId: string, conn: SseConnection): Promise<void> {
-    const live = this.#streams.get(streamId);
+    const live = this.#streams?.get(streamId);
     if (live) return live.attach(conn, lastEventId);
     await this.#settings.store?.replayAfter(lastEventId, (id, data) => {
       conn.event(data, id, 'message');
@@ -238,7 +248,7 @@ export class StreamableSession implements Transport {
 
   /** Closes the connection of a request's stream; the client resumes it with GET. */
   closeRequestStream(requestId: RequestId): boolean {
-    const target = this.#byRequest.get(requestId);
+    const target = this.#byRequest?.get(requestId);
     return target instanceof MessageStream && this.closeStream(target);
   }
 
@@ -282,7 +292,7 @@ export class StreamableSession implements Transport {
     const related = options?.relatedRequestId;
     let target: ReplyTarget | undefined;
     if (related !== undefined) {
-      const t = this.#byRequest.get(related);
+      const t = this.#byRequest?.get(related);
       if (t?.carriesRelated) target = t;
     }
     target ??= this.#shared ?? this.#standalone;
@@ -309,9 +319,9 @@ export class StreamableSession implements Transport {
         this.#initId = undefined;
         failedInit = !this.#learnRevision(r);
       }
-      const t = r.id === null ? undefined : this.#byRequest.get(r.id);
+      const t = r.id === null ? undefined : this.#byRequest?.get(r.id);
       if (t) {
-        this.#byRequest.delete(r.id as RequestId);
+        this.#forget(r.id as RequestId);
         t.pending.delete(r.id as RequestId);
         target ??= t;
       }
@@ -323,7 +333,7 @@ export class StreamableSession implements Transport {
         this.#settings.onError(new Error('Dropped a response to a request this session is not waiting for.'));
         return Promise.resolve();
       }
-      for (const id of target.pending) this.#byRequest.delete(id);
+      for (const id of target.pending) this.#forget(id);
       target.pending.clear();
     }
     const last = target.pending.size === 0;
@@ -332,7 +342,7 @@ export class StreamableSession implements Transport {
     let sent: Promise<void>;
     if (cluster) {
       sent = this.#answers
-        .then(() => cluster.beforeAnswer(this))
+        .then(() => cluster.beforeAnswer(this, list))
         .catch((error: unknown) => this.#settings.onError(error as Error))
         .then(() => to.push(message, messageText(message), last));
       this.#answers = sent;
@@ -359,26 +369,38 @@ export class StreamableSession implements Transport {
       this.#settings.store,
       this.#settings.onError,
       (s) => {
-        this.#streams.delete(s.id);
+        const streams = this.#streams;
+        if (streams?.delete(s.id) && streams.size === 0) this.#streams = undefined;
         this.#ended(s);
       },
       cluster,
     );
+    this.#streams ??= new Map();
     this.#streams.set(stream.id, stream);
     return stream;
   }
 
   #ended(target: ReplyTarget): void {
-    if (!this.#targets.delete(target)) return;
-    if (this.#targets.size === 0 && !this.#closed) this.#settings.onAnswered?.(this);
+    const targets = this.#targets;
+    if (!targets?.delete(target)) return;
+    if (targets.size > 0) return;
+    this.#targets = undefined;
+    if (!this.#closed) this.#settings.onAnswered?.(this);
   }
 
   #register(target: ReplyTarget, requests: readonly JsonRpcRequest[]): void {
+    this.#targets ??= new Set();
     this.#targets.add(target);
+    this.#byRequest ??= new Map();
     for (const r of requests) {
       target.pending.add(r.id);
       this.#byRequest.set(r.id, target);
     }
+  }
+
+  #forget(id: RequestId): void {
+    const byRequest = this.#byRequest;
+    if (byRequest?.delete(id) && byRequest.size === 0) this.#byRequest = undefined;
   }
 
   /** Ends the server's service of this session, then the session itself. */
@@ -393,14 +415,15 @@ export class StreamableSession implements Transport {
     if (this.#closed) return;
     this.#closed = true;
     const store = this.#settings.store;
-    const streamIds = [...this.#streams.keys()];
-    for (const t of [...this.#targets, ...this.#streams.values()]) t.end();
+    const streams = [...(this.#streams?.values() ?? [])];
+    const streamIds = streams.map((t) => t.id);
+    for (const t of [...(this.#targets ?? []), ...streams]) t.end();
     // Shared streams outlive this copy of the session: another node may resume them; they expire.
     if (!this.#settings.cluster)
       for (const id of streamIds) store?.deleteStream(id).catch(this.#settings.onError);
-    this.#targets.clear();
-    this.#streams.clear();
-    this.#byRequest.clear();
+    this.#targets = undefined;
+    this.#streams = undefined;
+    this.#byRequest = undefined;
     this.#standalone = undefined;
     this.#sink?.closed();
     this.#settings.onClosed?.(this);
