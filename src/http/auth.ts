@@ -5,6 +5,7 @@
  */
 import { ErrorCode } from '../protocol/index.ts';
 import type { AuthInfo } from '../rpc/index.ts';
+import { provideBody, providedBody } from './body.ts';
 import { errorReply } from './reply.ts';
 
 /** The resource-server pieces the handler calls (`createResourceServerAuth` returns one). */
@@ -39,11 +40,14 @@ export function withoutCredentials(request: Request): Request {
   const headers = new Headers(request.headers);
   for (const name of CREDENTIAL_HEADERS) headers.delete(name);
   const init: RequestInit & { duplex?: 'half' } = { headers, signal: request.signal, method: request.method };
-  if (request.body) {
+  const provided = providedBody(request);
+  if (provided === undefined && request.body) {
     init.body = request.body;
     init.duplex = 'half';
   }
-  return new Request(request.url, init);
+  const out = new Request(request.url, init);
+  if (provided !== undefined) provideBody(out, provided);
+  return out;
 }
 
 /** The 403 answer to a session id presented with another principal's token. */

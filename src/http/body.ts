@@ -45,8 +45,36 @@ function tooLarge(limit: number): Response {
   );
 }
 
+const providedBodies = new WeakMap<Request, Uint8Array>();
+
+/**
+ * Gives the handler a request's whole body as bytes, for a Request made without a body stream (a
+ * server adapter that already holds the bytes; see `PROVIDED_BODIES`).
+ */
+export function provideBody(request: Request, bytes: Uint8Array): void {
+  providedBodies.set(request, bytes);
+}
+
+/**
+ * Marks a handler that reads bodies given with `provideBody`: an adapter may call it with a Request
+ * made without a body stream (cheaper), the bytes handed over beside it.
+ */
+export const PROVIDED_BODIES: unique symbol = Symbol.for('mcpkit.http.providedBodies');
+
+/** The body given with `provideBody`, if any. */
+export function providedBody(request: Request): Uint8Array | undefined {
+  return providedBodies.get(request);
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Reads the body as UTF-8 text, refusing more than `limit` bytes; answers 413 or 400 on failure. */
 export async function readBodyText(request: Request, limit: number): Promise<string | Response> {
+  const provided = providedBodies.get(request);
+  if (provided !== undefined) {
+    if (provided.byteLength > limit) return tooLarge(limit);
+    return decodeUtf8(provided);
+  }
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > limit) return tooLarge(limit);
   if (!request.body) return '';
@@ -71,9 +99,12 @@ export async function readBodyText(request: Request, limit: number): Promise<str
       `Could not read the request body: ${(error as Error).message}`,
     );
   }
-  const bytes = chunks.length === 1 ? (chunks[0] as Uint8Array) : concat(chunks, size);
+  return decodeUtf8(chunks.length === 1 ? (chunks[0] as Uint8Array) : concat(chunks, size));
+}
+
+function decodeUtf8(bytes: Uint8Array): string | Response {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return UTF8.decode(bytes);
   } catch {
     return errorReply(400, ErrorCode.ParseError, 'Parse error: the request body is not valid UTF-8.');
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkHostAndOrigin, DEFAULT_ALLOWED_HOSTS, splitHost } from './guard.ts';
+import { jsonBodyText } from './reply.ts';
 
 const req = (host: string, origin?: string) =>
   new Request('http://placeholder/mcp', { headers: { host, ...(origin ? { origin } : {}) } });
@@ -22,7 +23,11 @@ describe('checkHostAndOrigin', () => {
     for (const h of ['evil.example.com', 'localhost.evil.com', '127.0.0.2', '[::2]:3000']) {
       const denied = checkHostAndOrigin(req(h), local);
       expect(denied?.status, h).toBe(403);
-      expect(await denied?.json()).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32000 } });
+      expect(JSON.parse(jsonBodyText(denied as Response) ?? '')).toMatchObject({
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: -32000 },
+      });
     }
   });
 

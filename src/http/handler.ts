@@ -7,6 +7,7 @@
 import { ErrorCode, LEGACY_REVISIONS, MODERN_REVISION, type RequestId } from '../protocol/index.ts';
 import { StoreUnavailableError } from '../store/index.ts';
 import { type Caller, checkRequestScopes, principalOf, withoutCredentials } from './auth.ts';
+import { PROVIDED_BODIES } from './body.ts';
 import { Cluster } from './cluster.ts';
 import type { HandlerContext } from './context.ts';
 import type { ModernExchange } from './exchange.ts';
@@ -22,7 +23,7 @@ import {
 } from './options.ts';
 import { readPost } from './post.ts';
 import { SessionRegistry } from './registry.ts';
-import { errorReply, methodNotAllowed, TRANSPORT_ERROR } from './reply.ts';
+import { completeResponse, errorReply, methodNotAllowed, TRANSPORT_ERROR } from './reply.ts';
 import { StreamableSession } from './session.ts';
 import { postStateless } from './stateless.ts';
 import { postStreamable, serveStreamable } from './streamable.ts';
@@ -79,7 +80,7 @@ export function createHttpHandler(host: SessionHost, options?: HttpHandlerOption
     cluster,
   };
 
-  const serve = async (incoming: Request): Promise<Response> => {
+  const answer = async (incoming: Request): Promise<Response> => {
     try {
       const auth = resolved.auth;
       const metadata = auth?.metadataResponse(incoming);
@@ -123,6 +124,9 @@ export function createHttpHandler(host: SessionHost, options?: HttpHandlerOption
     }
   };
 
+  const serve = (incoming: Request): Promise<Response> =>
+    answer(incoming).then((response) => completeResponse(incoming, response));
+
   const streamable = (sessionId: string): StreamableSession | undefined => {
     const s = registry.get(sessionId, 'streamable-http');
     return s instanceof StreamableSession ? s : undefined;
@@ -130,6 +134,7 @@ export function createHttpHandler(host: SessionHost, options?: HttpHandlerOption
 
   return Object.defineProperties(serve, {
     fetch: { value: serve },
+    [PROVIDED_BODIES]: { value: true },
     closeRequestStream: {
       value: (sessionId: string, requestId: RequestId) =>
         streamable(sessionId)?.closeRequestStream(requestId) ?? false,

@@ -7,9 +7,13 @@ export const TRANSPORT_ERROR = -32000;
 /** The code the official servers use for an unknown or ended session (with HTTP 404). */
 export const SESSION_NOT_FOUND = -32001;
 
-/** A JSON body with the given status. */
+/**
+ * A JSON answer with the given status. Its body is kept as text beside the Response, which is made
+ * without one (a body stream costs more than the rest of the answer): `completeResponse` gives it its
+ * body before it leaves the handler, unless the caller reads the text with `jsonBodyText`.
+ */
 export function jsonResponse(status: number, body: string, headers?: Record<string, string>): Response {
-  const response = new Response(body, {
+  const response = new Response(null, {
     status,
     headers: { 'content-type': 'application/json', ...headers },
   });
@@ -18,6 +22,30 @@ export function jsonResponse(status: number, body: string, headers?: Record<stri
 }
 
 const jsonBodies = new WeakMap<Response, string>();
+const textReaders = new WeakSet<Request>();
+
+/**
+ * Declares that the caller of the handler with this request writes a JSON answer from
+ * `jsonBodyText` (as the Node adapter does), so the answer may come without a body stream.
+ */
+export function readsJsonAsText(request: Request): void {
+  textReaders.add(request);
+}
+
+/** Whether the caller of the handler with this request reads JSON answers as text. */
+export function readsJsonText(request: Request): boolean {
+  return textReaders.has(request);
+}
+
+/** The answer as it leaves the handler: a JSON answer gets its body, unless the caller reads the text. */
+export function completeResponse(request: Request, response: Response): Response {
+  if (response.body !== null || textReaders.has(request)) return response;
+  const text = jsonBodies.get(response);
+  if (text === undefined) return response;
+  const complete = new Response(text, { status: response.status, headers: response.headers });
+  jsonBodies.set(complete, text);
+  return complete;
+}
 
 /**
  * The text a `jsonResponse` answer was built from, while its body is unread: a server adapter can

@@ -1,6 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PROVIDED_BODIES, providedBody } from '../http/body.ts';
+import { jsonResponse } from '../http/reply.ts';
 import { type HttpServerHandle, serveHttp } from './http.ts';
 
 let handle: HttpServerHandle | undefined;
@@ -63,6 +65,39 @@ describe('serveHttp / toNodeHandler', () => {
       host: `127.0.0.1:${handle.port}`,
       body: 'hello',
     });
+  });
+
+  it('hands an arrived body beside the Request to a handler marked PROVIDED_BODIES, and writes its JSON text', async () => {
+    let seen: { body: ReadableStream | null; provided: string | undefined } | undefined;
+    const marked = Object.assign(
+      async (req: Request) => {
+        const bytes = providedBody(req);
+        seen = { body: req.body, provided: bytes && new TextDecoder().decode(bytes) };
+        return jsonResponse(200, '{"ok":true}');
+      },
+      { [PROVIDED_BODIES]: true },
+    );
+    handle = await serveHttp(marked, { port: 0 });
+    const res = await fetch(`${handle.url}/mcp`, { method: 'POST', body: '{"hello":1}' });
+    expect(res.headers.get('content-length')).toBe('11');
+    expect(await res.text()).toBe('{"ok":true}');
+    expect(seen).toEqual({ body: null, provided: '{"hello":1}' });
+    await handle.close();
+    // An unmarked handler gets the body as a stream, as usual.
+    let plain: { stream: boolean; provided: boolean; text: string } | undefined;
+    handle = await serveHttp(
+      async (req) => {
+        plain = {
+          stream: req.body !== null,
+          provided: providedBody(req) !== undefined,
+          text: await req.text(),
+        };
+        return new Response('ok');
+      },
+      { port: 0 },
+    );
+    await (await fetch(`${handle.url}/mcp`, { method: 'POST', body: '{"hello":2}' })).text();
+    expect(plain).toEqual({ stream: true, provided: false, text: '{"hello":2}' });
   });
 
   it('keeps every Set-Cookie header', async () => {

@@ -8,7 +8,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { jsonBodyText } from '../http/index.ts';
+import { jsonBodyText, PROVIDED_BODIES, provideBody, readsJsonAsText } from '../http/index.ts';
 
 /** A web-standard handler: what `createHttpHandler` returns. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -83,26 +83,35 @@ function headerPairs(req: IncomingMessage): [string, string][] {
   return pairs;
 }
 
-/** Builds the Request; its signal aborts when the client goes away. */
+/**
+ * Builds the Request; its signal aborts when the client goes away. With `provided`, bytes that
+ * have arrived are handed to the handler beside the Request instead of in a body stream.
+ */
 function toRequest(
   req: IncomingMessage,
   signal: AbortSignal,
   body: Uint8Array | IncomingMessage | null,
+  provided: boolean,
 ): Request {
   const init: RequestInit & { duplex?: 'half' } = {
     method: req.method ?? 'GET',
     headers: headerPairs(req),
     signal,
   };
-  if (body !== null) {
+  const beside = provided && body instanceof Uint8Array ? body : undefined;
+  if (body !== null && beside === undefined) {
     init.body = body as unknown as BodyInit; // node:http requests are async iterables of bytes
     if (body === req) init.duplex = 'half';
   }
+  let request: Request;
   try {
-    return new Request(requestUrl(req, false), init);
+    request = new Request(requestUrl(req, false), init);
   } catch {
-    return new Request(requestUrl(req, true), init);
+    request = new Request(requestUrl(req, true), init);
   }
+  if (beside !== undefined) provideBody(request, beside);
+  readsJsonAsText(request);
+  return request;
 }
 
 /**
@@ -147,15 +156,15 @@ function writeResponse(response: Response, res: ServerResponse): Promise<void> |
     if (name === 'content-type') type = value;
     else if (name === 'content-length') length = true;
   });
-  const body = response.body;
-  if (!body) {
-    res.writeHead(response.status, flat).end();
-    return undefined;
-  }
   const text = jsonBodyText(response);
   if (text !== undefined) {
     if (!length) flat.push('content-length', String(Buffer.byteLength(text)));
     res.writeHead(response.status, flat).end(text);
+    return undefined;
+  }
+  const body = response.body;
+  if (!body) {
+    res.writeHead(response.status, flat).end();
     return undefined;
   }
   if (isJson(type)) {
@@ -221,6 +230,7 @@ function failed(res: ServerResponse): void {
 
 /** Adapts a web-standard handler to node:http. */
 export function toNodeHandler(handler: FetchHandler): NodeListener {
+  const provided = (handler as { [PROVIDED_BODIES]?: boolean })[PROVIDED_BODIES] === true;
   return (req, res) => {
     const controller = new AbortController();
     res.once('close', () => {
@@ -229,7 +239,7 @@ export function toNodeHandler(handler: FetchHandler): NodeListener {
     const serve = (body: Uint8Array | IncomingMessage | null) => {
       let request: Request;
       try {
-        request = toRequest(req, controller.signal, body);
+        request = toRequest(req, controller.signal, body, provided);
       } catch {
         res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request');
         return;

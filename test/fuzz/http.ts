@@ -8,6 +8,7 @@ import { paramHeaders } from '../../src/client/era.ts';
 import { accepts, parseBody, readBodyText } from '../../src/http/body.ts';
 import { checkHostAndOrigin, DEFAULT_ALLOWED_HOSTS } from '../../src/http/guard.ts';
 import { checkModernRequest } from '../../src/http/modern-check.ts';
+import { jsonBodyText } from '../../src/http/reply.ts';
 import { ErrorCode, type JsonRpcRequest, MetaKey, MODERN_REVISION } from '../../src/protocol/index.ts';
 import { modernHeaders } from '../../src/transport/streamable-http-modern.ts';
 import { anyText, cutBytes, cutsArb, jsonValueArb, messageLikeArb, utf8 } from './arbitraries.ts';
@@ -17,7 +18,8 @@ import { defineProperty, type FuzzGroup } from './runner.ts';
 
 /** The JSON-RPC error body of a refusal. */
 async function errorOf(r: Response): Promise<{ id: unknown; code: unknown }> {
-  const body = (await r.json()) as {
+  const text = jsonBodyText(r) ?? (await r.text());
+  const body = JSON.parse(text) as {
     jsonrpc?: unknown;
     id?: unknown;
     error?: { code?: unknown; message?: unknown };
