@@ -15,7 +15,7 @@ import {
 import type { MessageInfo, Transport, TransportSink } from '../rpc/index.ts';
 import { endService } from './options.ts';
 import { errorReply, jsonResponse } from './reply.ts';
-import { SSE_HEADERS, SseConnection } from './sse.ts';
+import { SSE_HEADERS, SseConnection, sseResponse } from './sse.ts';
 
 /** What an exchange needs from the handler. */
 export interface ExchangeSettings {
@@ -120,7 +120,7 @@ export class ModernExchange implements Transport {
       onClose: () => void this.terminate(),
     });
     this.#conn = conn;
-    this.#answer(new Response(conn.body, { status: 200, headers: SSE_HEADERS }));
+    this.#answer(sseResponse(conn, SSE_HEADERS));
     return conn;
   }
 

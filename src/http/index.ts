@@ -7,6 +7,13 @@ export { newSessionId, randomToken } from './ids.ts';
 export { LegacySseSession } from './legacy-session.ts';
 export type { HttpHandlerOptions, SessionHost } from './options.ts';
 export type { HttpMessageInfo } from './post.ts';
-export { jsonBodyText, readsJsonAsText } from './reply.ts';
+export { deferBodies, jsonBodyText } from './reply.ts';
 export { StreamableSession } from './session.ts';
-export { formatEvent, SseConnection, type SseConnectionOptions } from './sse.ts';
+export {
+  formatEvent,
+  SseConnection,
+  type SseConnectionOptions,
+  type SseSink,
+  sseConnectionOf,
+  sseResponse,
+} from './sse.ts';

@@ -10,7 +10,7 @@ import { newSessionId } from './ids.ts';
 import { LegacySseSession } from './legacy-session.ts';
 import { checkVersionHeader } from './post.ts';
 import { accepted, errorReply, methodNotAllowed, SESSION_NOT_FOUND, TRANSPORT_ERROR } from './reply.ts';
-import { SSE_HEADERS, SseConnection } from './sse.ts';
+import { SSE_HEADERS, SseConnection, sseResponse } from './sse.ts';
 
 /** Opens an HTTP+SSE session (GET on the SSE path). */
 export async function openLegacySse(
@@ -67,7 +67,7 @@ export async function openLegacySse(
     await options.sessionStore.set(record);
   }
   conn.event(`${options.messagesPath}?sessionId=${id}`, undefined, 'endpoint');
-  return new Response(conn.body, { status: 200, headers: SSE_HEADERS });
+  return sseResponse(conn, SSE_HEADERS);
 }
 
 /** Takes a message POSTed to an HTTP+SSE session; the answer goes out on the session's SSE stream. */

@@ -5,7 +5,7 @@ import { accepts, duplicateId, isJsonContentType, type ParsedBody, parseBody, re
 import type { ResolvedOptions } from './options.ts';
 import { accepted, errorReply, jsonResponse, SESSION_NOT_FOUND, TRANSPORT_ERROR } from './reply.ts';
 import type { StreamableSession } from './session.ts';
-import { SSE_HEADERS } from './sse.ts';
+import { SSE_HEADERS, sseResponse } from './sse.ts';
 
 /** What the handler tells the server about a message that came by HTTP. */
 export interface HttpMessageInfo extends MessageInfo {
@@ -137,7 +137,7 @@ export async function answerPost(
   const stream = session.openStream(body.requests, conn);
   info.closeSseStream = () => session.closeStream(stream);
   session.deliver(body.value, info, stream);
-  return new Response(conn.body, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+  return sseResponse(conn, { ...SSE_HEADERS, ...headers });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completeResponse, jsonBodyText, jsonResponse, readsJsonAsText } from './reply.ts';
+import { completeResponse, deferBodies, jsonBodyText, jsonResponse } from './reply.ts';
 
 const TEXT = '{"jsonrpc":"2.0","id":1,"result":{}}';
 
@@ -24,7 +24,7 @@ describe('JSON answers: the text beside the Response, and the body it gets on th
 
   it('a caller that reads JSON answers as text (the Node adapter) gets the answer as it is', () => {
     const request = new Request('http://localhost/mcp', { method: 'POST' });
-    readsJsonAsText(request);
+    deferBodies(request);
     const answer = jsonResponse(200, TEXT);
     expect(completeResponse(request, answer)).toBe(answer);
   });

@@ -1,5 +1,6 @@
 /** Small builders for the HTTP answers the handler gives outside of MCP messages. */
 import type { RequestId } from '../protocol/index.ts';
+import { sseConnectionOf } from './sse.ts';
 
 /** The code used for transport-level failures that JSON-RPC has no code for. */
 export const TRANSPORT_ERROR = -32000;
@@ -9,8 +10,8 @@ export const SESSION_NOT_FOUND = -32001;
 
 /**
  * A JSON answer with the given status. Its body is kept as text beside the Response, which is made
- * without one (a body stream costs more than the rest of the answer): `completeResponse` gives it its
- * body before it leaves the handler, unless the caller reads the text with `jsonBodyText`.
+ * without one: `completeResponse` gives it its body before it leaves the handler, unless the caller
+ * writes the text itself (`deferBodies`, `jsonBodyText`).
  */
 export function jsonResponse(status: number, body: string, headers?: Record<string, string>): Response {
   const response = new Response(null, {
@@ -22,29 +23,32 @@ export function jsonResponse(status: number, body: string, headers?: Record<stri
 }
 
 const jsonBodies = new WeakMap<Response, string>();
-const textReaders = new WeakSet<Request>();
+const deferring = new WeakSet<Request>();
 
 /**
- * Declares that the caller of the handler with this request writes a JSON answer from
- * `jsonBodyText` (as the Node adapter does), so the answer may come without a body stream.
+ * Declares that the caller of the handler with this request writes answers itself, as the Node
+ * adapter does: a JSON answer from `jsonBodyText`, an SSE answer from `sseConnectionOf`. Its
+ * answers then come without a body stream, which costs more than the rest of an answer.
  */
-export function readsJsonAsText(request: Request): void {
-  textReaders.add(request);
+export function deferBodies(request: Request): void {
+  deferring.add(request);
 }
 
-/** Whether the caller of the handler with this request reads JSON answers as text. */
-export function readsJsonText(request: Request): boolean {
-  return textReaders.has(request);
-}
-
-/** The answer as it leaves the handler: a JSON answer gets its body, unless the caller reads the text. */
+/**
+ * The answer as it leaves the handler: a JSON or SSE answer made without a body stream gets one,
+ * unless the caller writes it itself (`deferBodies`).
+ */
 export function completeResponse(request: Request, response: Response): Response {
-  if (response.body !== null || textReaders.has(request)) return response;
+  if (response.body !== null || deferring.has(request)) return response;
   const text = jsonBodies.get(response);
-  if (text === undefined) return response;
-  const complete = new Response(text, { status: response.status, headers: response.headers });
-  jsonBodies.set(complete, text);
-  return complete;
+  if (text !== undefined) {
+    const complete = new Response(text, { status: response.status, headers: response.headers });
+    jsonBodies.set(complete, text);
+    return complete;
+  }
+  const conn = sseConnectionOf(response);
+  if (conn) return new Response(conn.body, { status: response.status, headers: response.headers });
+  return response;
 }
 
 /**

@@ -29,11 +29,27 @@ export function formatEvent(data: string, id?: string, event?: string): string {
   return `${out}data: ${data}\n\n`;
 }
 
+/**
+ * Where a server adapter writes an SSE connection directly (see `sseResponse`): text in, no body
+ * stream in between.
+ */
+export interface SseSink {
+  /** Writes SSE text. */
+  write(text: string): void;
+  /** Ends the response. */
+  end(): void;
+  /** Bytes written but not yet taken by the client. */
+  backlog(): number;
+}
+
 /** A live SSE connection to one client. */
 export class SseConnection {
-  /** The body to put in the Response. */
-  readonly body: ReadableStream<Uint8Array>;
+  #stream: ReadableStream<Uint8Array> | undefined;
   #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  #sink: SseSink | undefined;
+  /** Text written before a reader (body stream or sink) was there, and its length. */
+  #pending: string[] | undefined;
+  #pendingLength = 0;
   #closed = false;
   #timer: ReturnType<typeof setInterval> | undefined;
   readonly #options: SseConnectionOptions;
@@ -41,15 +57,6 @@ export class SseConnection {
 
   constructor(options: SseConnectionOptions) {
     this.#options = options;
-    this.body = new ReadableStream<Uint8Array>(
-      {
-        start: (controller) => {
-          this.#controller = controller;
-        },
-        cancel: () => this.#finish(),
-      },
-      new ByteLengthQueuingStrategy({ highWaterMark: Math.max(1, options.maxBufferedBytes) }),
-    );
     if (options.keepAliveMs > 0) {
       this.#timer = setInterval(() => this.write(': keep-alive\n\n'), options.keepAliveMs);
       (this.#timer as { unref?: () => void }).unref?.();
@@ -60,6 +67,35 @@ export class SseConnection {
     }
   }
 
+  /** The body to put in a Response: a byte stream, made when first asked for. */
+  get body(): ReadableStream<Uint8Array> {
+    if (this.#stream) return this.#stream;
+    if (this.#sink) throw new Error('This SSE connection is written to a sink; it has no body stream.');
+    this.#stream = new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          for (const text of this.#takePending()) controller.enqueue(encoder.encode(text));
+          if (this.#closed) controller.close();
+          else this.#controller = controller;
+        },
+        cancel: () => this.#finish(),
+      },
+      new ByteLengthQueuingStrategy({ highWaterMark: Math.max(1, this.#options.maxBufferedBytes) }),
+    );
+    return this.#stream;
+  }
+
+  /**
+   * Writes the connection to a sink instead of a body stream: what was written so far, then each
+   * write as it comes; ends the sink when the connection ends.
+   */
+  pipe(sink: SseSink): void {
+    if (this.#sink || this.#stream) throw new Error('This SSE connection already has a reader.');
+    this.#sink = sink;
+    for (const text of this.#takePending()) sink.write(text);
+    if (this.#closed) sink.end();
+  }
+
   /** Whether the connection has ended. */
   get closed(): boolean {
     return this.#closed;
@@ -67,14 +103,23 @@ export class SseConnection {
 
   /** Writes raw SSE text; returns false when the connection is gone (or was just dropped as too slow). */
   write(text: string): boolean {
-    const controller = this.#controller;
-    if (this.#closed || !controller) return false;
-    const backlog = controller.desiredSize;
-    if (backlog !== null && backlog < 0) {
-      // The client stopped reading: drop the connection; a resumable stream keeps the events.
-      this.#finish();
-      return false;
+    if (this.#closed) return false;
+    const sink = this.#sink;
+    if (sink) {
+      if (sink.backlog() > this.#options.maxBufferedBytes) return this.#tooSlow();
+      sink.write(text);
+      return true;
     }
+    const controller = this.#controller;
+    if (!controller) {
+      if (this.#pendingLength > this.#options.maxBufferedBytes) return this.#tooSlow();
+      this.#pending ??= [];
+      this.#pending.push(text);
+      this.#pendingLength += text.length;
+      return true;
+    }
+    const backlog = controller.desiredSize;
+    if (backlog !== null && backlog < 0) return this.#tooSlow();
     try {
       controller.enqueue(encoder.encode(text));
       return true;
@@ -94,11 +139,26 @@ export class SseConnection {
     this.#finish();
   }
 
+  /** The client stopped reading: drop the connection; a resumable stream keeps the events. */
+  #tooSlow(): false {
+    this.#pending = undefined;
+    this.#finish();
+    return false;
+  }
+
+  #takePending(): string[] {
+    const pending = this.#pending ?? [];
+    this.#pending = undefined;
+    this.#pendingLength = 0;
+    return pending;
+  }
+
   #finish(): void {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#options.signal?.removeEventListener('abort', this.#onAbort);
+    this.#sink?.end();
     try {
       this.#controller?.close();
     } catch {
@@ -106,4 +166,22 @@ export class SseConnection {
     }
     this.#options.onClose?.();
   }
+}
+
+const sseConnections = new WeakMap<Response, SseConnection>();
+
+/**
+ * An SSE answer on a connection. Like a JSON answer it is made without a body stream: the
+ * handler's `completeResponse` gives it the connection's stream on the way out, unless the caller
+ * pipes the connection itself (`sseConnectionOf`, as the Node adapter does).
+ */
+export function sseResponse(conn: SseConnection, headers: Record<string, string>): Response {
+  const response = new Response(null, { status: 200, headers });
+  sseConnections.set(response, conn);
+  return response;
+}
+
+/** The connection behind an `sseResponse`, for an adapter that writes it to its own sink. */
+export function sseConnectionOf(response: Response): SseConnection | undefined {
+  return sseConnections.get(response);
 }

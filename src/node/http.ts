@@ -8,7 +8,14 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { jsonBodyText, PROVIDED_BODIES, provideBody, readsJsonAsText } from '../http/index.ts';
+import {
+  deferBodies,
+  jsonBodyText,
+  PROVIDED_BODIES,
+  provideBody,
+  type SseConnection,
+  sseConnectionOf,
+} from '../http/index.ts';
 
 /** A web-standard handler: what `createHttpHandler` returns. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -110,7 +117,7 @@ function toRequest(
     request = new Request(requestUrl(req, true), init);
   }
   if (beside !== undefined) provideBody(request, beside);
-  readsJsonAsText(request);
+  deferBodies(request);
   return request;
 }
 
@@ -164,7 +171,10 @@ function writeResponse(response: Response, res: ServerResponse): Promise<void> |
   }
   const body = response.body;
   if (!body) {
-    res.writeHead(response.status, flat).end();
+    const conn = sseConnectionOf(response);
+    res.writeHead(response.status, flat);
+    if (conn) pipeSse(conn, res);
+    else res.end();
     return undefined;
   }
   if (isJson(type)) {
@@ -175,6 +185,34 @@ function writeResponse(response: Response, res: ServerResponse): Promise<void> |
   }
   res.writeHead(response.status, flat);
   return streamBody(body, res);
+}
+
+/**
+ * Writes an SSE connection straight to the response: the writes of one tick joined into one
+ * (with the headers, if they have not gone yet); the connection ends when the client goes away.
+ */
+function pipeSse(conn: SseConnection, res: ServerResponse): void {
+  let queued: string | undefined;
+  const flush = () => {
+    const text = queued;
+    queued = undefined;
+    if (text !== undefined && !res.writableEnded && !res.destroyed) res.write(text);
+  };
+  res.once('close', () => conn.end());
+  conn.pipe({
+    write: (text) => {
+      if (queued === undefined) {
+        queued = text;
+        process.nextTick(flush);
+      } else queued += text;
+    },
+    end: () => {
+      flush();
+      if (!res.writableEnded && !res.destroyed) res.end();
+    },
+    backlog: () => res.writableLength + (queued?.length ?? 0),
+  });
+  if (queued === undefined && !res.writableEnded) res.flushHeaders();
 }
 
 async function readAll(body: ReadableStream<Uint8Array>): Promise<Uint8Array> {
