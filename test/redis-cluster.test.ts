@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, messages, post, readEvents, type SseEvent } from './http-server-fixtures.ts';
+import { countOf, openGet } from './support/redis-clients.ts';
 import { type Node, startNode } from './support/redis-nodes.ts';
 import { type RedisServer, startRedisServer } from './support/redis-server.ts';
 
@@ -11,6 +12,8 @@ const REVISION = '2025-11-25';
 let redis: RedisServer;
 let nodes: Node[];
 const aborted: string[] = [];
+/** Lets the running `hold` tools finish. */
+const holds: (() => void)[] = [];
 
 beforeAll(async () => {
   redis = await startRedisServer();
@@ -19,14 +22,19 @@ beforeAll(async () => {
     nodes.push(
       await startNode(redis.url, {
         http: { nodeId },
-        setup: (server) =>
+        setup: (server) => {
           server.tool('block', { description: 'Waits until cancelled.' }, async (_args, ctx) => {
             await new Promise<void>((resolve) =>
               ctx.signal.addEventListener('abort', () => resolve(), { once: true }),
             );
             aborted.push(`${nodeId}:${String(ctx.requestId)}`);
             return 'cancelled';
-          }),
+          });
+          server.tool('hold', { description: 'Waits until the test lets it go.' }, async () => {
+            await new Promise<void>((resolve) => holds.push(resolve));
+            return 'released';
+          });
+        },
       }),
     );
   }
@@ -195,5 +203,88 @@ describe('a session spread over three nodes', () => {
       const res = await post(url(node), { jsonrpc: '2.0', id: 3, method: 'ping' }, h);
       expect(res.status).toBe(404);
     }
+  });
+
+  it('refuses a request id in flight on another node as one node does, and frees it once answered', async () => {
+    const h = await open();
+    const held = { jsonrpc: '2.0', id: 'same', method: 'tools/call', params: { name: 'hold' } };
+    const first = await post(url(0), held, h);
+    expect(first.status).toBe(200);
+    const firstAnswer = readEvents(first);
+    await eventually(() => holds.length === 1, 'the held request running on node a');
+
+    const again = { jsonrpc: '2.0', id: 'same', method: 'ping' };
+    const onSameNode = await post(url(0), again, h);
+    const elsewhere = [await post(url(1), again, h), await post(url(2), again, h)];
+    expect(onSameNode.status).toBe(400);
+    const expected = await onSameNode.json();
+    expect(expected).toEqual({
+      jsonrpc: '2.0',
+      id: null,
+      error: {
+        code: -32600,
+        message: 'Invalid Request: request id "same" is already in use; give each request a new id.',
+      },
+    });
+    for (const res of elsewhere) {
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual(expected);
+    }
+    expect(resultOf(await call(1, h, 1, 'ping')).result).toEqual({});
+
+    holds.shift()?.();
+    const answer = resultOf(messages((await firstAnswer).events)) as { id: string };
+    expect(answer.id).toBe('same');
+    for (const node of [2, 1]) {
+      const res = await post(url(node), again, h);
+      expect(res.status).toBe(200);
+      expect(resultOf(messages((await readEvents(res)).events))).toEqual({
+        jsonrpc: '2.0',
+        id: 'same',
+        result: {},
+      });
+    }
+  });
+
+  it('keeps one GET stream per session across nodes: 409 for a second, a resuming GET takes over', async () => {
+    const h = await open();
+    const first = await openGet(url(0), h);
+    expect(first.status).toBe(200);
+    await eventually(() => first.events.length > 0, 'the priming event');
+    const primed = first.events[0]?.id as string;
+
+    for (const node of [1, 2, 0]) {
+      const res = await fetch(url(node), { headers: { ...h, accept: 'text/event-stream' } });
+      expect(res.status).toBe(409);
+      expect(await res.json()).toEqual({
+        jsonrpc: '2.0',
+        id: null,
+        error: {
+          code: -32000,
+          message:
+            'Conflict: this session already has its GET stream open; only one is allowed (resume a broken one with Last-Event-ID).',
+        },
+      });
+    }
+
+    const resumed = await openGet(url(2), h, primed);
+    expect(resumed.status).toBe(200);
+    await first.done; // the connection it took the stream from has ended
+    await call(1, h, 1, 'resources/subscribe', { uri: 'test://watched-resource' });
+    await call(0, h, 2, 'tools/call', { name: 'test_update_watched_resource', arguments: {} });
+    const UPDATED = 'notifications/resources/updated';
+    await eventually(() => countOf(resumed, UPDATED) === 1, 'the update on the resumed stream');
+    expect(countOf(first, UPDATED)).toBe(0);
+
+    resumed.close();
+    await resumed.done;
+    let status = 409;
+    for (let tries = 0; status === 409 && tries < 100; tries++) {
+      const next = await openGet(url(1), h);
+      status = next.status;
+      next.close();
+      if (status === 409) await new Promise((r) => setTimeout(r, 20)); // the lease is let go just after the hang-up
+    }
+    expect(status).toBe(200);
   });
 });

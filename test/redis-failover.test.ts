@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, messages, post, readEvents, type SseEvent } from './http-server-fixtures.ts';
+import { countOf, openGet, openSession, request } from './support/redis-clients.ts';
 import { type NodeProcess, spawnNode } from './support/redis-nodes.ts';
 import { type RedisServer, startRedisServer } from './support/redis-server.ts';
 
@@ -107,5 +108,41 @@ describe('a node killed with SIGKILL', () => {
       const [pms, pseq] = entries[i - 1] as [number, number];
       expect(ms > pms || (ms === pms && seq > pseq)).toBe(true);
     }
+  });
+
+  it('lets a GET resume at once on another node, and frees the GET stream it held within seconds', async () => {
+    const [, n1, n2] = nodes as [NodeProcess, NodeProcess, NodeProcess];
+    const doomed = await spawnNode(redis.url);
+    nodes.push(doomed);
+    const a = await openSession(n1.url, n2.url, REVISION);
+    const b = await openSession(n2.url, n1.url, REVISION);
+    const getA = await openGet(doomed.url, a);
+    const getB = await openGet(doomed.url, b);
+    expect([getA.status, getB.status]).toEqual([200, 200]);
+    await request(n1.url, b, 1, 'resources/subscribe', { uri: 'test://watched-resource' });
+    await request(n2.url, b, 2, 'tools/call', { name: 'test_update_watched_resource', arguments: {} });
+    await eventually(() => countOf(getB, UPDATED) === 1, 'an event on the GET stream of b');
+    const lastSeen = getB.events.at(-1)?.id as string;
+    const second = await openGet(n1.url, a);
+    expect(second.status).toBe(409); // the GET stream of a is held by the doomed node
+
+    await doomed.kill();
+    await Promise.all([getA.done, getB.done]);
+    // With Last-Event-ID the client takes its stream over at once, from the lease of the dead node.
+    const resumedB = await openGet(n1.url, b, lastSeen);
+    expect(resumedB.status).toBe(200);
+    await request(n2.url, b, 3, 'tools/call', { name: 'test_update_watched_resource', arguments: {} });
+    await eventually(() => countOf(resumedB, UPDATED) === 1, 'the next update on the resumed stream');
+    // Without one (it has seen no event), it gets its stream once the dead node's lease runs out.
+    let status = 409;
+    const deadline = Date.now() + 20_000;
+    while (status === 409 && Date.now() < deadline) {
+      const again = await openGet(n2.url, a);
+      status = again.status;
+      again.close();
+      if (status === 409) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(status).toBe(200);
+    resumedB.close();
   });
 });

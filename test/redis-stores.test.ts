@@ -5,6 +5,7 @@ import { type RedisServer, startRedisServer } from './support/redis-server.ts';
 
 let redis: RedisServer;
 let stores: RedisStores;
+const others: RedisStores[] = [];
 
 beforeAll(async () => {
   redis = await startRedisServer();
@@ -12,6 +13,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await Promise.all(others.map((s) => s.close()));
   await stores.close();
   await redis.stop();
 });
@@ -54,6 +56,51 @@ describe('RedisSessionStore', () => {
       left = await sessionStore.count();
     }
     expect(left).toBe(0);
+  });
+});
+
+describe('RedisSessionStore leases and listing', () => {
+  it('lists every record over several SCAN pages, and nothing but records', async () => {
+    const listing = await connectRedis(redis.url, { prefix: 'list:' });
+    others.push(listing);
+    const { sessionStore } = listing;
+    const now = Date.now();
+    for (let i = 0; i < 1200; i++) {
+      await sessionStore.set({ id: `s${i}`, transport: 'streamable-http', createdAt: now, lastSeen: now });
+    }
+    await sessionStore.acquireLease('get:s1', 'owner', 60_000);
+    const ids = new Set<string>();
+    for await (const r of sessionStore.list()) ids.add(r.id);
+    expect(ids.size).toBe(1200);
+    expect(await sessionStore.count()).toBe(1200);
+  });
+
+  it('keeps leases: one owner at a time, taken over, renewed and released by their owner, expiring', async () => {
+    const { sessionStore } = stores;
+    expect(await sessionStore.acquireLease('x', 'one', 60_000)).toBe(true);
+    expect(await sessionStore.acquireLease('x', 'two', 60_000)).toBe(false);
+    expect(await stores.client.get('t:lease:x')).toBe('one');
+    expect(
+      await sessionStore.renewLeases(
+        [
+          { name: 'x', owner: 'two' },
+          { name: 'x', owner: 'one' },
+        ],
+        60_000,
+      ),
+    ).toEqual([false, true]);
+    await sessionStore.releaseLease('x', 'two');
+    expect(await sessionStore.takeLease('x', 'two', 60_000)).toBe('one');
+    expect(await sessionStore.takeLease('x', 'two', 60_000)).toBeUndefined();
+    await sessionStore.releaseLease('x', 'two');
+    expect(await stores.client.exists('t:lease:x')).toBe(0);
+    expect(await sessionStore.acquireLease('x', 'three', 30)).toBe(true);
+    let taken = false;
+    for (let i = 0; i < 50 && !taken; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      taken = await sessionStore.acquireLease('x', 'four', 60_000);
+    }
+    expect(taken).toBe(true);
   });
 });
 

@@ -6,13 +6,22 @@
  * request (its id names the node waiting), cancellations and progress (to every node), the end of
  * a session, and messages for HTTP+SSE sessions (bound to the node holding their connection).
  */
-import { isResponse, type JsonRpcMessage, type LegacyRevision } from '../protocol/index.ts';
+import {
+  isResponse,
+  type JsonRpcMessage,
+  type JsonRpcRequest,
+  type JsonRpcResponse,
+  type LegacyRevision,
+} from '../protocol/index.ts';
 import type { AuthInfo } from '../rpc/index.ts';
 import type { Bus, EventStore, SessionRecord } from '../store/index.ts';
 import type { ParsedBody } from './body.ts';
+import { ClusterBroadcasts } from './broadcast.ts';
+import { type PostClaims, RequestClaims } from './claims.ts';
 import { followStream, wakeChannel } from './follow.ts';
+import { keepsLeases, LeaseKeeper } from './leases.ts';
 import { LegacySseSession } from './legacy-session.ts';
-import type { ResolvedOptions, SessionHost } from './options.ts';
+import type { HostBroadcast, ResolvedOptions, SessionHost } from './options.ts';
 import type { SessionRegistry } from './registry.ts';
 import { type SessionSettings, StreamableSession, untagId } from './session.ts';
 import type { SseConnection } from './sse.ts';
@@ -42,7 +51,18 @@ interface Envelope {
   closed?: true;
   /** The authenticated principal who sent `m` (HTTP+SSE messages, with the `auth` option). */
   a?: AuthInfo;
+  /** A broadcast for the HTTP+SSE sessions `ids` of the receiving node. */
+  b?: HostBroadcast;
+  ids?: string[];
+  /** The owner of the session's GET lease whose connection must end (another GET took it over). */
+  lost?: string;
 }
+
+/**
+ * Milliseconds a lease (a request id in flight, a session's GET stream) outlives a node that stops
+ * renewing it; live nodes renew theirs every third of it.
+ */
+export const LEASE_TTL_MS = 6000;
 
 /** One node's part in a cluster. */
 export class Cluster {
@@ -54,6 +74,11 @@ export class Cluster {
   readonly #registry: SessionRegistry;
   readonly #synced = new WeakMap<StreamableSession, Synced>();
   readonly #restoring = new Map<string, Promise<StreamableSession | undefined>>();
+  readonly #leases: LeaseKeeper | undefined;
+  readonly #claims: RequestClaims | undefined;
+  readonly #broadcasts: ClusterBroadcasts | undefined;
+  readonly #unlisten: (() => void) | undefined;
+  #nextGet = 0;
   #ready: Promise<(() => Promise<void>)[]> | undefined;
 
   constructor(host: SessionHost, options: ResolvedOptions, registry: SessionRegistry, bus: Bus) {
@@ -69,6 +94,25 @@ export class Cluster {
     this.#host = host;
     this.#options = options;
     this.#registry = registry;
+    const sessions = options.sessionStore;
+    if (keepsLeases(sessions)) {
+      this.#leases = new LeaseKeeper(sessions, LEASE_TTL_MS, options.onError);
+      this.#claims = new RequestClaims(this.#leases, this.nodeId);
+    }
+    const list = sessions.list?.bind(sessions);
+    if (list && host.onBroadcast) {
+      const broadcasts = new ClusterBroadcasts({
+        nodeId: this.nodeId,
+        records: list,
+        events: store,
+        peek: (id, kind) => registry.peek(id, kind),
+        wake: (streamId) => this.wake(streamId),
+        forward: (node, ids, b) => this.#publish(`node:${node}`, { s: '', ids, b, from: this.nodeId }),
+        onError: options.onError,
+      });
+      this.#broadcasts = broadcasts;
+      this.#unlisten = host.onBroadcast((b) => broadcasts.raised(b));
+    }
     void this.#subscribe().catch(() => {});
   }
 
@@ -81,12 +125,15 @@ export class Cluster {
       keepAliveMs: o.keepAliveMs,
       maxBufferedBytes: o.maxBufferedBytes,
       onError: o.onError,
-      onClosed: (s) => this.#registry.remove(s),
+      onClosed: (s) => {
+        this.#registry.remove(s);
+        this.#claims?.closed(s);
+      },
       cluster: {
         nodeId: this.nodeId,
         streamPrefix,
         wake: (streamId) => this.wake(streamId),
-        beforeAnswer: (s) => this.#storeState(s),
+        beforeAnswer: (s, responses) => this.#beforeAnswer(s, responses),
       },
     };
   }
@@ -115,6 +162,45 @@ export class Cluster {
       this.#restoring.set(id, restoring);
     }
     return restoring;
+  }
+
+  /**
+   * Starts claiming the ids of a POST's requests cluster-wide (before the session is even read, so
+   * both travel together); undefined when there is nothing to claim or the store keeps no leases.
+   */
+  claim(sessionId: string | null, requests: readonly JsonRpcRequest[]): PostClaims | undefined {
+    return this.#claims?.start(sessionId, requests);
+  }
+
+  /**
+   * Holds a session's GET stream for a connection of this node while it is open, cluster-wide:
+   * resolves with the function that lets it go, or undefined when another connection holds it.
+   * With `takeOver` (a client resuming with Last-Event-ID) it takes the stream from whichever
+   * connection holds it, which then ends, as one node does.
+   */
+  async holdGet(
+    sessionId: string,
+    conn: SseConnection,
+    takeOver: boolean,
+  ): Promise<(() => void) | undefined> {
+    const leases = this.#leases;
+    if (!leases) return () => {};
+    const name = `get:${sessionId}`;
+    const owner = `${this.nodeId}.g${this.#nextGet++}`;
+    const onLost = () => conn.end();
+    if (takeOver) {
+      const previous = await leases.take(name, owner, onLost);
+      const node = previous?.slice(0, previous.indexOf('.'));
+      if (previous && node && node !== this.nodeId) {
+        this.#publish(`node:${node}`, { s: sessionId, lost: previous, from: this.nodeId });
+      }
+    } else if (!(await leases.acquire(name, owner, onLost))) return undefined;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      void leases.release(name, owner);
+    };
   }
 
   /**
@@ -172,8 +258,10 @@ export class Cluster {
     });
   }
 
-  /** Leaves the bus. */
+  /** Leaves the bus; stops delivering broadcasts and renewing leases. */
   async close(): Promise<void> {
+    this.#unlisten?.();
+    await this.#leases?.close();
     const ready = this.#ready;
     this.#ready = undefined;
     const unsubs = await ready?.catch(() => []);
@@ -208,6 +296,14 @@ export class Cluster {
       return;
     }
     if (envelope.from === this.nodeId || typeof envelope.s !== 'string') return;
+    if (envelope.b) {
+      this.#broadcasts?.deliverLegacy(envelope.ids ?? [], envelope.b);
+      return;
+    }
+    if (envelope.lost !== undefined) {
+      this.#leases?.lost(`get:${envelope.s}`, envelope.lost);
+      return;
+    }
     const session =
       this.#registry.peek(envelope.s, 'streamable-http') ?? this.#registry.peek(envelope.s, 'sse');
     if (!session) return;
@@ -258,6 +354,13 @@ export class Cluster {
     if (record.revision !== undefined && session.revision === undefined) {
       session.revision = record.revision as LegacyRevision;
     }
+  }
+
+  async #beforeAnswer(session: StreamableSession, responses: readonly JsonRpcResponse[]): Promise<void> {
+    const released = this.#claims?.answered(session, responses);
+    const stored = this.#storeState(session);
+    if (released) await Promise.all([stored, released]);
+    else await stored;
   }
 
   async #storeState(session: StreamableSession): Promise<void> {

@@ -39,7 +39,29 @@ export interface SessionHost {
    * unknown tool.
    */
   toolHeaders?(name: string): ReadonlyArray<readonly [string, string]> | undefined;
+  /**
+   * Listens to the notifications the host raises for all its sessions (McpServer: resource
+   * updated, list changed), so that cluster mode can deliver them to sessions of other nodes.
+   * Returns the function that stops listening.
+   */
+  onBroadcast?(listener: BroadcastListener): () => void;
 }
+
+/** A notification a host raises for every session, or for every subscriber of a resource. */
+export interface HostBroadcast {
+  readonly method: string;
+  readonly params?: Record<string, unknown>;
+  /** Only sessions subscribed to this resource URI get it; absent: every initialized session. */
+  readonly uri?: string;
+}
+
+/**
+ * Takes a broadcast when it is raised; may return which sessions (by transport session id) it
+ * delivers to itself, which the host then skips, and a promise settled when it has delivered.
+ */
+export type BroadcastListener = (
+  broadcast: HostBroadcast,
+) => { handles(sessionId: string): boolean; done: Promise<void> } | undefined;
 
 /** Options of `createHttpHandler`. */
 export interface HttpHandlerOptions {

@@ -1,7 +1,9 @@
 /** Streamable HTTP with sessions (revisions 2025-03-26 to 2025-11-25): POST, GET and DELETE. */
 import { ErrorCode } from '../protocol/index.ts';
+import type { EventStore } from '../store/index.ts';
 import { type Caller, foreignSession } from './auth.ts';
 import { accepts, type ParsedBody } from './body.ts';
+import type { PostClaims } from './claims.ts';
 import type { HandlerContext } from './context.ts';
 import { newSessionId, randomToken } from './ids.ts';
 import { answerPost, checkBatchAndIds, checkVersionHeader, findInitialize, tooManyStreams } from './post.ts';
@@ -52,17 +54,32 @@ async function findSession(
 }
 
 /** Serves one POST (already read) of the stateful revisions on the MCP endpoint of a stateful handler. */
-export async function postStreamable(
+export function postStreamable(
   request: Request,
   body: ParsedBody,
   ctx: HandlerContext,
   caller?: Caller,
 ): Promise<Response> {
   if (findInitialize(body)) return initialize(request, body, ctx, caller);
+  // Cluster mode: the request ids are claimed cluster-wide, alongside reading the session.
+  const claims = ctx.cluster?.claim(request.headers.get('mcp-session-id'), body.requests);
+  if (claims) return claims.around(() => postToSession(request, body, ctx, caller, claims));
+  return postToSession(request, body, ctx, caller);
+}
+
+async function postToSession(
+  request: Request,
+  body: ParsedBody,
+  ctx: HandlerContext,
+  caller: Caller | undefined,
+  claims?: PostClaims,
+): Promise<Response> {
   const session = await findSession(request, ctx, caller);
   if (session instanceof Response) return session;
-  const refused = checkBatchAndIds(body, session.revision, (id) => session.inUse(id));
+  const taken = claims && (await claims.settle());
+  const refused = checkBatchAndIds(body, session.revision, (id) => id === taken || session.inUse(id));
   if (refused) return refused;
+  claims?.keep(session);
   if (ctx.cluster && body.requests.length === 0 && !session.closed) {
     const info = {
       request,
@@ -185,37 +202,56 @@ async function get(request: Request, ctx: HandlerContext, caller: Caller | undef
   }
   if (ctx.cluster && ctx.options.eventStore) {
     // Every node writes the GET stream through the store; this node follows it from now on.
-    const prime = await ctx.options.eventStore.append(session.standaloneStreamId, '');
-    return follow(request, ctx, session, session.standaloneStreamId, prime, headers);
+    return follow(request, ctx, session, session.standaloneStreamId, undefined, headers);
   }
-  if (session.standaloneConnected) {
-    return errorReply(
-      409,
-      TRANSPORT_ERROR,
-      'Conflict: this session already has its GET stream open; only one is allowed (resume a broken one with Last-Event-ID).',
-    );
-  }
+  if (session.standaloneConnected) return conflict();
   const conn = session.connection(request.signal);
   session.openStandalone(conn);
   return new Response(conn.body, { status: 200, headers });
 }
 
-/** Answers a GET with a stream this node follows in the shared store (cluster mode). */
+function conflict(): Response {
+  return errorReply(
+    409,
+    TRANSPORT_ERROR,
+    'Conflict: this session already has its GET stream open; only one is allowed (resume a broken one with Last-Event-ID).',
+  );
+}
+
+/**
+ * Answers a GET with a stream this node follows in the shared store (cluster mode), after
+ * `lastEventId` or from now on. The session's GET stream is held by one connection of the cluster
+ * at a time: a second is refused with 409, unless it resumes with Last-Event-ID (it takes over).
+ */
 async function follow(
   request: Request,
   ctx: HandlerContext,
   session: StreamableSession,
   streamId: string,
-  after: string,
+  lastEventId: string | undefined,
   headers: Record<string, string>,
 ): Promise<Response> {
   const cluster = ctx.cluster as NonNullable<HandlerContext['cluster']>;
+  const standalone = streamId === session.standaloneStreamId;
   let stop: (() => void) | undefined;
-  const conn: SseConnection = session.connection(request.signal, () => stop?.());
-  if (streamId === session.standaloneStreamId && session.polling) {
-    conn.write(`id: ${after}\nretry: ${ctx.options.retryMs}\ndata: \n\n`);
-  }
+  let release: (() => void) | undefined;
+  const conn: SseConnection = session.connection(request.signal, () => {
+    stop?.();
+    release?.();
+  });
   try {
+    if (standalone) {
+      release = await cluster.holdGet(session.sessionId as string, conn, lastEventId !== undefined);
+      if (!release) {
+        conn.end();
+        return conflict();
+      }
+      if (conn.closed) release();
+    }
+    const after = lastEventId ?? (await (ctx.options.eventStore as EventStore).append(streamId, ''));
+    if (standalone && session.polling) {
+      conn.write(`id: ${after}\nretry: ${ctx.options.retryMs}\ndata: \n\n`);
+    }
     stop = await cluster.follow(streamId, after, conn);
   } catch (error) {
     conn.end();

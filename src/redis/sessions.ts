@@ -3,7 +3,7 @@
  * its last write, so that a session nobody uses leaves Redis by itself.
  */
 import type { Redis } from 'ioredis';
-import type { SessionRecord, SessionStore } from '../store/index.ts';
+import type { Lease, SessionRecord, SessionStore } from '../store/index.ts';
 import { guard } from './guard.ts';
 
 /** Options of the Redis session store. */
@@ -20,25 +20,96 @@ redis.call('hset', KEYS[1], unpack(ARGV, 2))
 redis.call('pexpire', KEYS[1], ARGV[1])
 return 1`;
 
-/** A SessionStore in Redis, shared by every node of a deployment. */
+// Sets a lease whoever holds it; returns the other owner it replaced.
+const TAKE = `local held = redis.call('get', KEYS[1])
+redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if held and held ~= ARGV[1] then return held end
+return false`;
+
+// Extends a lease if its owner still holds it.
+const RENEW = `if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('pexpire', KEYS[1], ARGV[2])
+return 1`;
+
+// Deletes a lease if its owner still holds it.
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('del', KEYS[1]) end
+return 1`;
+
+/** Records read per SCAN step when listing sessions. */
+const LIST_PAGE = 500;
+
+/**
+ * A SessionStore in Redis, shared by every node of a deployment. Leases are plain keys
+ * `<prefix>lease:<name>` holding their owner, with a TTL.
+ */
 export class RedisSessionStore implements SessionStore {
   readonly #redis: Redis;
   readonly #prefix: string;
+  readonly #leasePrefix: string;
   readonly #ttl: number;
 
   constructor(redis: Redis, options: RedisSessionStoreOptions = {}) {
     this.#redis = redis;
     this.#prefix = `${options.prefix ?? 'mcpkit:'}session:`;
+    this.#leasePrefix = `${options.prefix ?? 'mcpkit:'}lease:`;
     this.#ttl = Math.max(1, Math.round(options.ttlMs ?? 30 * 60_000));
   }
 
   get(id: string): Promise<SessionRecord | undefined> {
-    return guard('reading a session', async () => {
-      const hash = await this.#redis.hgetall(this.#prefix + id);
-      if (!hash || Object.keys(hash).length === 0) return undefined;
-      const record: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(hash)) record[k] = JSON.parse(v);
-      return record as unknown as SessionRecord;
+    return guard('reading a session', async () => parse(await this.#redis.hgetall(this.#prefix + id)));
+  }
+
+  async *list(): AsyncIterable<SessionRecord> {
+    let cursor = '0';
+    do {
+      const [next, keys] = await guard('listing sessions', () =>
+        this.#redis.scan(cursor, 'MATCH', `${this.#prefix}*`, 'COUNT', LIST_PAGE),
+      );
+      cursor = next;
+      if (keys.length === 0) continue;
+      const pipeline = this.#redis.pipeline();
+      for (const key of keys) pipeline.hgetall(key);
+      const replies = await guard('listing sessions', async () => (await pipeline.exec()) ?? []);
+      for (const [error, hash] of replies) {
+        const record = error ? undefined : safeParse(hash as Record<string, string>);
+        if (record) yield record;
+      }
+    } while (cursor !== '0');
+  }
+
+  acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    return guard('taking a lease', async () => {
+      const done = await this.#redis.set(this.#leasePrefix + name, owner, 'PX', leaseTtl(ttlMs), 'NX');
+      return done === 'OK';
+    });
+  }
+
+  takeLease(name: string, owner: string, ttlMs: number): Promise<string | undefined> {
+    return guard('taking a lease', async () => {
+      const held = await this.#redis.eval(TAKE, 1, this.#leasePrefix + name, owner, leaseTtl(ttlMs));
+      return typeof held === 'string' ? held : undefined;
+    });
+  }
+
+  renewLeases(leases: readonly Lease[], ttlMs: number): Promise<boolean[]> {
+    if (leases.length === 0) return Promise.resolve([]);
+    return guard('renewing leases', async () => {
+      const pipeline = this.#redis.pipeline();
+      for (const { name, owner } of leases) {
+        pipeline.eval(RENEW, 1, this.#leasePrefix + name, owner, leaseTtl(ttlMs));
+      }
+      const replies = (await pipeline.exec()) ?? [];
+      return leases.map((_, i) => {
+        const [error, held] = replies[i] ?? [new Error('no reply')];
+        if (error) throw error;
+        return held === 1;
+      });
+    });
+  }
+
+  releaseLease(name: string, owner: string): Promise<void> {
+    return guard('releasing a lease', async () => {
+      await this.#redis.eval(RELEASE, 1, this.#leasePrefix + name, owner);
     });
   }
 
@@ -74,6 +145,25 @@ export class RedisSessionStore implements SessionStore {
       } while (cursor !== '0');
       return n;
     });
+  }
+}
+
+function leaseTtl(ttlMs: number): number {
+  return Math.max(1, Math.round(ttlMs));
+}
+
+function parse(hash: Record<string, string> | null | undefined): SessionRecord | undefined {
+  if (!hash || Object.keys(hash).length === 0) return undefined;
+  const record: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(hash)) record[k] = JSON.parse(v);
+  return record as unknown as SessionRecord;
+}
+
+function safeParse(hash: Record<string, string> | null | undefined): SessionRecord | undefined {
+  try {
+    return parse(hash);
+  } catch {
+    return undefined; // not a record of ours
   }
 }
 

@@ -27,6 +27,7 @@ import {
 import type { InboundContext, Middleware, Transport } from '../rpc/index.ts';
 import { Emitter } from '../rpc/index.ts';
 import type { SchemaInput } from '../schema/index.ts';
+import { type BroadcastListener, raise } from './broadcast.ts';
 import { Catalog, type Registered } from './catalog.ts';
 import { RequestContext } from './context.ts';
 import { type Listener, listen, notifyListeners } from './listen.ts';
@@ -134,6 +135,7 @@ export class McpServer {
   readonly #catalog: Catalog;
   readonly #host: SessionServer;
   readonly #listeners = new Set<Listener>();
+  readonly #broadcasts = new Set<BroadcastListener>();
   readonly #methods = new Map<string, MethodHandler>();
   readonly #middleware: Middleware[];
   readonly #extensions: Record<string, object> = {};
@@ -301,12 +303,27 @@ export class McpServer {
 
   /** Tells subscribed sessions that a resource changed (`notifications/resources/updated`). */
   async resourceUpdated(uri: string): Promise<void> {
-    const sends: Promise<void>[] = [];
+    const raised = raise(this.#broadcasts, {
+      method: 'notifications/resources/updated',
+      params: { uri },
+      uri,
+    });
+    const sends = raised.done;
     for (const s of this.#sessions) {
-      if (s.subscriptions.has(uri))
+      if (s.subscriptions.has(uri) && !raised.skips(s.id))
         sends.push(s.notify('notifications/resources/updated', { uri }).catch(() => {}));
     }
     await Promise.all(sends);
+  }
+
+  /**
+   * Listens to the notifications raised for all sessions (resource updated, list changed): the
+   * HTTP handler in cluster mode delivers them to the sessions of every node. The listener may
+   * take sessions (by id) to deliver itself; the server skips those.
+   */
+  onBroadcast(listener: BroadcastListener): () => void {
+    this.#broadcasts.add(listener);
+    return () => void this.#broadcasts.delete(listener);
   }
 
   /** Ends every subscription stream gracefully, then closes every session. */
@@ -317,11 +334,13 @@ export class McpServer {
 
   /** Coalesces list_changed notifications made in the same tick into one per kind. */
   #listChanged(method: string): void {
-    if ((this.#sessions.size === 0 && this.#listeners.size === 0) || this.#pending.has(method)) return;
+    const idle = this.#sessions.size === 0 && this.#listeners.size === 0 && this.#broadcasts.size === 0;
+    if (idle || this.#pending.has(method)) return;
     this.#pending.add(method);
     queueMicrotask(() => {
       this.#pending.delete(method);
-      for (const s of this.#sessions) s.notify(method, undefined).catch(() => {});
+      const raised = raise(this.#broadcasts, { method });
+      for (const s of this.#sessions) if (!raised.skips(s.id)) s.notify(method, undefined).catch(() => {});
       notifyListeners(this.#listeners, method, {});
     });
   }

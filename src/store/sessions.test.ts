@@ -34,4 +34,38 @@ describe('MemorySessionStore', () => {
     expect(await store.get('old')).toBeUndefined();
     expect(await store.count()).toBe(1);
   });
+
+  it('lists every live record, as copies', async () => {
+    const store = new MemorySessionStore({ ttlMs: 1000 });
+    await store.set(record('a'));
+    await store.set(record('b'));
+    await store.set(record('old', Date.now() - 5000));
+    const listed: SessionRecord[] = [];
+    for await (const r of store.list()) listed.push(r);
+    expect(listed.map((r) => r.id).sort()).toEqual(['a', 'b']);
+    (listed[0] as SessionRecord).revision = 'changed outside';
+    expect((await store.get(listed[0]?.id as string))?.revision).toBeUndefined();
+  });
+
+  it('keeps leases: one owner at a time, taken over, renewed and released only by their owner', async () => {
+    const store = new MemorySessionStore();
+    expect(await store.acquireLease('x', 'one', 60_000)).toBe(true);
+    expect(await store.acquireLease('x', 'two', 60_000)).toBe(false);
+    expect(
+      await store.renewLeases(
+        [
+          { name: 'x', owner: 'two' },
+          { name: 'x', owner: 'one' },
+        ],
+        60_000,
+      ),
+    ).toEqual([false, true]);
+    await store.releaseLease('x', 'two');
+    expect(await store.takeLease('x', 'two', 60_000)).toBe('one');
+    expect(await store.takeLease('x', 'two', 60_000)).toBeUndefined();
+    await store.releaseLease('x', 'two');
+    expect(await store.acquireLease('x', 'three', 1)).toBe(true);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(await store.acquireLease('x', 'four', 60_000)).toBe(true);
+  });
 });

@@ -47,6 +47,29 @@ export interface SessionStore {
   delete(id: string): Promise<void>;
   /** How many sessions are stored. */
   count(): Promise<number>;
+  /**
+   * Every stored record, in no particular order (records written meanwhile may be missed). Lets
+   * cluster mode reach sessions no node holds a copy of (server-wide notifications).
+   */
+  list?(): AsyncIterable<SessionRecord>;
+  /**
+   * Takes the lease `name` for `owner` for `ttlMs` unless another owner holds it: resolves true
+   * when taken. Leases expire by themselves unless renewed. Cluster mode claims the request ids in
+   * flight and each session's GET stream with them.
+   */
+  acquireLease?(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Takes the lease `name` for `owner` whoever holds it; resolves with the other owner it replaced. */
+  takeLease?(name: string, owner: string, ttlMs: number): Promise<string | undefined>;
+  /** Extends leases their owners still hold; resolves, for each, whether it is still held. */
+  renewLeases?(leases: readonly Lease[], ttlMs: number): Promise<boolean[]>;
+  /** Gives up a lease, if `owner` still holds it. */
+  releaseLease?(name: string, owner: string): Promise<void>;
+}
+
+/** A lease held by an owner. */
+export interface Lease {
+  readonly name: string;
+  readonly owner: string;
 }
 
 /** Options of the in-memory session store. */
@@ -58,6 +81,8 @@ export interface MemorySessionStoreOptions {
 /** A SessionStore in process memory. Records are copied in and out, as a remote store would. */
 export class MemorySessionStore implements SessionStore {
   readonly #records = new Map<string, SessionRecord>();
+  readonly #leases = new Map<string, { owner: string; until: number }>();
+  #lastSweep = 0;
   readonly #ttl: number;
 
   constructor(options: MemorySessionStoreOptions = {}) {
@@ -85,6 +110,54 @@ export class MemorySessionStore implements SessionStore {
   async count(): Promise<number> {
     for (const id of [...this.#records.keys()]) this.#live(id);
     return this.#records.size;
+  }
+
+  async *list(): AsyncIterable<SessionRecord> {
+    for (const id of [...this.#records.keys()]) {
+      const record = this.#live(id);
+      if (record) yield { ...record };
+    }
+  }
+
+  async acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    this.#sweepLeases();
+    if (this.#holder(name) !== undefined) return false;
+    this.#leases.set(name, { owner, until: Date.now() + ttlMs });
+    return true;
+  }
+
+  async takeLease(name: string, owner: string, ttlMs: number): Promise<string | undefined> {
+    const previous = this.#holder(name);
+    this.#leases.set(name, { owner, until: Date.now() + ttlMs });
+    return previous === owner ? undefined : previous;
+  }
+
+  async renewLeases(leases: readonly Lease[], ttlMs: number): Promise<boolean[]> {
+    return leases.map(({ name, owner }) => {
+      const held = this.#holder(name) === owner;
+      if (held) this.#leases.set(name, { owner, until: Date.now() + ttlMs });
+      return held;
+    });
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    if (this.#holder(name) === owner) this.#leases.delete(name);
+  }
+
+  #sweepLeases(): void {
+    const now = Date.now();
+    if (now - this.#lastSweep < 10_000) return;
+    this.#lastSweep = now;
+    for (const [name, lease] of this.#leases) if (lease.until <= now) this.#leases.delete(name);
+  }
+
+  #holder(name: string): string | undefined {
+    const lease = this.#leases.get(name);
+    if (lease && lease.until <= Date.now()) {
+      this.#leases.delete(name);
+      return undefined;
+    }
+    return lease?.owner;
   }
 
   #live(id: string): SessionRecord | undefined {
