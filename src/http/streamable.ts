@@ -9,7 +9,7 @@ import { newSessionId, randomToken } from './ids.ts';
 import { answerPost, checkBatchAndIds, checkVersionHeader, findInitialize, tooManyStreams } from './post.ts';
 import { errorReply, methodNotAllowed, SESSION_NOT_FOUND, TRANSPORT_ERROR } from './reply.ts';
 import { StreamableSession } from './session.ts';
-import { SSE_HEADERS, type SseConnection } from './sse.ts';
+import { SSE_HEADERS, type SseConnection, sseResponse } from './sse.ts';
 
 /** Serves one GET or DELETE on the MCP endpoint of a stateful handler. */
 export async function serveStreamable(
@@ -197,7 +197,7 @@ async function get(request: Request, ctx: HandlerContext, caller: Caller | undef
     if (streamId !== undefined) {
       const conn = session.connection(request.signal);
       session.resume(streamId, lastEventId, conn).catch(ctx.options.onError);
-      return new Response(conn.body, { status: 200, headers });
+      return sseResponse(conn, headers);
     }
   }
   if (ctx.cluster && ctx.options.eventStore) {
@@ -207,7 +207,7 @@ async function get(request: Request, ctx: HandlerContext, caller: Caller | undef
   if (session.standaloneConnected) return conflict();
   const conn = session.connection(request.signal);
   session.openStandalone(conn);
-  return new Response(conn.body, { status: 200, headers });
+  return sseResponse(conn, headers);
 }
 
 function conflict(): Response {
@@ -257,7 +257,7 @@ async function follow(
     conn.end();
     throw error;
   }
-  return new Response(conn.body, { status: 200, headers });
+  return sseResponse(conn, headers);
 }
 
 async function del(request: Request, ctx: HandlerContext, caller: Caller | undefined): Promise<Response> {
