@@ -5,7 +5,7 @@ export { checkHostAndOrigin, DEFAULT_ALLOWED_HOSTS, type OriginPolicy } from './
 export { createHttpHandler, type HttpHandler } from './handler.ts';
 export { newSessionId, randomToken } from './ids.ts';
 export { LegacySseSession } from './legacy-session.ts';
-export type { HttpHandlerOptions, SessionHost } from './options.ts';
+export type { BroadcastListener, HostBroadcast, HttpHandlerOptions, SessionHost } from './options.ts';
 export type { HttpMessageInfo } from './post.ts';
 export { deferBodies, jsonBodyText } from './reply.ts';
 export { StreamableSession } from './session.ts';
