@@ -5,7 +5,7 @@
  */
 import { ErrorCode } from '../protocol/index.ts';
 import type { AuthInfo } from '../rpc/index.ts';
-import { provideBody, providedBody } from './body.ts';
+import { provideBody, providedBody, provideSignal, requestSignal } from './beside.ts';
 import { errorReply } from './reply.ts';
 
 /** The resource-server pieces the handler calls (`createResourceServerAuth` returns one). */
@@ -39,7 +39,9 @@ const CREDENTIAL_HEADERS = ['authorization', 'dpop', 'cookie'];
 export function withoutCredentials(request: Request): Request {
   const headers = new Headers(request.headers);
   for (const name of CREDENTIAL_HEADERS) headers.delete(name);
-  const init: RequestInit & { duplex?: 'half' } = { headers, signal: request.signal, method: request.method };
+  const init: RequestInit & { duplex?: 'half' } = { headers, method: request.method };
+  const carried = requestSignal(request);
+  if (carried === request.signal) init.signal = carried;
   const provided = providedBody(request);
   if (provided === undefined && request.body) {
     init.body = request.body;
@@ -47,6 +49,7 @@ export function withoutCredentials(request: Request): Request {
   }
   const out = new Request(request.url, init);
   if (provided !== undefined) provideBody(out, provided);
+  if (carried !== request.signal) provideSignal(out, carried);
   return out;
 }
 

@@ -6,6 +6,7 @@ import {
   type JsonRpcRequest,
   type RequestId,
 } from '../protocol/index.ts';
+import { providedBody } from './beside.ts';
 import { errorReply } from './reply.ts';
 
 /** A POST body that passed every check. */
@@ -45,32 +46,11 @@ function tooLarge(limit: number): Response {
   );
 }
 
-const providedBodies = new WeakMap<Request, Uint8Array>();
-
-/**
- * Gives the handler a request's whole body as bytes, for a Request made without a body stream (a
- * server adapter that already holds the bytes; see `PROVIDED_BODIES`).
- */
-export function provideBody(request: Request, bytes: Uint8Array): void {
-  providedBodies.set(request, bytes);
-}
-
-/**
- * Marks a handler that reads bodies given with `provideBody`: an adapter may call it with a Request
- * made without a body stream (cheaper), the bytes handed over beside it.
- */
-export const PROVIDED_BODIES: unique symbol = Symbol.for('mcpkit.http.providedBodies');
-
-/** The body given with `provideBody`, if any. */
-export function providedBody(request: Request): Uint8Array | undefined {
-  return providedBodies.get(request);
-}
-
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Reads the body as UTF-8 text, refusing more than `limit` bytes; answers 413 or 400 on failure. */
 export async function readBodyText(request: Request, limit: number): Promise<string | Response> {
-  const provided = providedBodies.get(request);
+  const provided = providedBody(request);
   if (provided !== undefined) {
     if (provided.byteLength > limit) return tooLarge(limit);
     return decodeUtf8(provided);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { jsonBodyText } from './beside.ts';
 import { checkHostAndOrigin, DEFAULT_ALLOWED_HOSTS, splitHost } from './guard.ts';
-import { jsonBodyText } from './reply.ts';
 
 const req = (host: string, origin?: string) =>
   new Request('http://placeholder/mcp', { headers: { host, ...(origin ? { origin } : {}) } });

@@ -7,7 +7,7 @@
 import { ErrorCode, LEGACY_REVISIONS, MODERN_REVISION, type RequestId } from '../protocol/index.ts';
 import { StoreUnavailableError } from '../store/index.ts';
 import { type Caller, checkRequestScopes, principalOf, withoutCredentials } from './auth.ts';
-import { PROVIDED_BODIES } from './body.ts';
+import { PROVIDED_BODIES } from './beside.ts';
 import { Cluster } from './cluster.ts';
 import type { HandlerContext } from './context.ts';
 import type { ModernExchange } from './exchange.ts';

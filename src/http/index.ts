@@ -1,19 +1,27 @@
 /** The server side of MCP over HTTP: one web-standard handler for Streamable HTTP and HTTP+SSE. */
 export { type Caller, type HttpAuth, principalOf, withoutCredentials } from './auth.ts';
-export { accepts, isJsonContentType, PROVIDED_BODIES, provideBody } from './body.ts';
+export {
+  deferBodies,
+  jsonBodyText,
+  PROVIDED_BODIES,
+  provideBody,
+  providedBody,
+  provideSignal,
+  requestSignal,
+  sseConnectionOf,
+} from './beside.ts';
+export { accepts, isJsonContentType } from './body.ts';
 export { checkHostAndOrigin, DEFAULT_ALLOWED_HOSTS, type OriginPolicy } from './guard.ts';
 export { createHttpHandler, type HttpHandler } from './handler.ts';
 export { newSessionId, randomToken } from './ids.ts';
 export { LegacySseSession } from './legacy-session.ts';
 export type { BroadcastListener, HostBroadcast, HttpHandlerOptions, SessionHost } from './options.ts';
 export type { HttpMessageInfo } from './post.ts';
-export { deferBodies, jsonBodyText } from './reply.ts';
 export { StreamableSession } from './session.ts';
 export {
   formatEvent,
   SseConnection,
   type SseConnectionOptions,
   type SseSink,
-  sseConnectionOf,
   sseResponse,
 } from './sse.ts';

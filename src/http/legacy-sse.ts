@@ -4,6 +4,7 @@
  */
 import { ErrorCode } from '../protocol/index.ts';
 import { type Caller, checkRequestScopes, foreignSession } from './auth.ts';
+import { requestSignal } from './beside.ts';
 import { isJsonContentType, parseBody, readBodyText } from './body.ts';
 import type { HandlerContext } from './context.ts';
 import { newSessionId } from './ids.ts';
@@ -34,7 +35,7 @@ export async function openLegacySse(
   const conn = new SseConnection({
     keepAliveMs: options.keepAliveMs,
     maxBufferedBytes: options.maxBufferedBytes,
-    signal: request.signal,
+    signal: requestSignal(request),
     onClose: () => void session.terminate(),
   });
   session.attach(conn);

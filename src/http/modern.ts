@@ -5,6 +5,7 @@
  */
 import { ErrorCode, isResponse, MODERN_REVISION } from '../protocol/index.ts';
 import type { Caller } from './auth.ts';
+import { requestSignal } from './beside.ts';
 import type { ParsedBody } from './body.ts';
 import type { HandlerContext } from './context.ts';
 import { ModernExchange } from './exchange.ts';
@@ -39,7 +40,7 @@ export async function serveModernPost(
   const { options, host } = ctx;
   const refused = checkModernRequest(request, message, ctx.modern);
   if (refused) return refused;
-  const exchange = new ModernExchange(request.signal, {
+  const exchange = new ModernExchange(requestSignal(request), {
     jsonOnly: options.jsonResponse && message.method !== 'subscriptions/listen',
     keepAliveMs: options.keepAliveMs,
     maxBufferedBytes: options.maxBufferedBytes,

@@ -1,6 +1,7 @@
 /** The checks and the answer shared by every Streamable HTTP POST, with sessions or without. */
 import { ErrorCode, FEATURES, isLegacyRevision, type JsonRpcRequest } from '../protocol/index.ts';
 import type { AuthInfo, MessageInfo } from '../rpc/index.ts';
+import { requestSignal } from './beside.ts';
 import { accepts, duplicateId, isJsonContentType, type ParsedBody, parseBody, readBodyText } from './body.ts';
 import type { ResolvedOptions } from './options.ts';
 import { accepted, errorReply, jsonResponse, SESSION_NOT_FOUND, TRANSPORT_ERROR } from './reply.ts';
@@ -122,7 +123,7 @@ export async function answerPost(
   if (options.jsonResponse) {
     const reply = session.openJson(body.requests, body.batch);
     session.deliver(body.value, info, reply);
-    const text = await Promise.race([reply.done, aborted(request.signal)]);
+    const text = await Promise.race([reply.done, aborted(requestSignal(request))]);
     if (text === undefined) {
       return errorReply(
         503,
@@ -133,7 +134,7 @@ export async function answerPost(
     }
     return jsonResponse(200, text, headers);
   }
-  const conn = session.connection(request.signal);
+  const conn = session.connection(requestSignal(request));
   const stream = session.openStream(body.requests, conn);
   info.closeSseStream = () => session.closeStream(stream);
   session.deliver(body.value, info, stream);

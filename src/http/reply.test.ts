@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { completeResponse, deferBodies, jsonBodyText, jsonResponse } from './reply.ts';
+import { deferBodies, jsonBodyText } from './beside.ts';
+import { completeResponse, jsonResponse } from './reply.ts';
 
 const TEXT = '{"jsonrpc":"2.0","id":1,"result":{}}';
 

@@ -1,6 +1,6 @@
 /** Small builders for the HTTP answers the handler gives outside of MCP messages. */
 import type { RequestId } from '../protocol/index.ts';
-import { sseConnectionOf } from './sse.ts';
+import { defersBodies, jsonBodyText, setJsonText, sseConnectionOf } from './beside.ts';
 
 /** The code used for transport-level failures that JSON-RPC has no code for. */
 export const TRANSPORT_ERROR = -32000;
@@ -18,20 +18,8 @@ export function jsonResponse(status: number, body: string, headers?: Record<stri
     status,
     headers: { 'content-type': 'application/json', ...headers },
   });
-  jsonBodies.set(response, body);
+  setJsonText(response, body);
   return response;
-}
-
-const jsonBodies = new WeakMap<Response, string>();
-const deferring = new WeakSet<Request>();
-
-/**
- * Declares that the caller of the handler with this request writes answers itself, as the Node
- * adapter does: a JSON answer from `jsonBodyText`, an SSE answer from `sseConnectionOf`. Its
- * answers then come without a body stream, which costs more than the rest of an answer.
- */
-export function deferBodies(request: Request): void {
-  deferring.add(request);
 }
 
 /**
@@ -39,24 +27,16 @@ export function deferBodies(request: Request): void {
  * unless the caller writes it itself (`deferBodies`).
  */
 export function completeResponse(request: Request, response: Response): Response {
-  if (response.body !== null || deferring.has(request)) return response;
-  const text = jsonBodies.get(response);
+  if (response.body !== null || defersBodies(request)) return response;
+  const text = jsonBodyText(response);
   if (text !== undefined) {
     const complete = new Response(text, { status: response.status, headers: response.headers });
-    jsonBodies.set(complete, text);
+    setJsonText(complete, text);
     return complete;
   }
   const conn = sseConnectionOf(response);
   if (conn) return new Response(conn.body, { status: response.status, headers: response.headers });
   return response;
-}
-
-/**
- * The text a `jsonResponse` answer was built from, while its body is unread: a server adapter can
- * write it in one call instead of reading the body stream back.
- */
-export function jsonBodyText(response: Response): string | undefined {
-  return response.bodyUsed ? undefined : jsonBodies.get(response);
 }
 
 /** An HTTP error whose body is a JSON-RPC error response (id null unless known). */

@@ -1,5 +1,7 @@
 /** One SSE connection: a byte stream for a Response body, with framing, keep-alives and a buffer cap. */
 
+import { setSseConnection } from './beside.ts';
+
 const encoder = new TextEncoder();
 
 /** Options of one SSE connection. */
@@ -168,8 +170,6 @@ export class SseConnection {
   }
 }
 
-const sseConnections = new WeakMap<Response, SseConnection>();
-
 /**
  * An SSE answer on a connection. Like a JSON answer it is made without a body stream: the
  * handler's `completeResponse` gives it the connection's stream on the way out, unless the caller
@@ -177,11 +177,6 @@ const sseConnections = new WeakMap<Response, SseConnection>();
  */
 export function sseResponse(conn: SseConnection, headers: Record<string, string>): Response {
   const response = new Response(null, { status: 200, headers });
-  sseConnections.set(response, conn);
+  setSseConnection(response, conn);
   return response;
-}
-
-/** The connection behind an `sseResponse`, for an adapter that writes it to its own sink. */
-export function sseConnectionOf(response: Response): SseConnection | undefined {
-  return sseConnections.get(response);
 }

@@ -6,6 +6,7 @@
  */
 import { ErrorCode } from '../protocol/index.ts';
 import type { Caller } from './auth.ts';
+import { requestSignal } from './beside.ts';
 import type { ParsedBody } from './body.ts';
 import type { HandlerContext } from './context.ts';
 import {
@@ -55,7 +56,7 @@ export async function postStateless(
       `Internal error: the server could not serve the request: ${(error as Error).message}`,
     );
   }
-  request.signal.addEventListener('abort', () => void transport.terminate(), { once: true });
+  requestSignal(request).addEventListener('abort', () => void transport.terminate(), { once: true });
   const response = await answerPost(transport, body, request, options, {}, true, caller?.auth);
   if (body.requests.length === 0) void transport.terminate();
   return response;

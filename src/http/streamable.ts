@@ -2,6 +2,7 @@
 import { ErrorCode } from '../protocol/index.ts';
 import type { EventStore } from '../store/index.ts';
 import { type Caller, foreignSession } from './auth.ts';
+import { requestSignal } from './beside.ts';
 import { accepts, type ParsedBody } from './body.ts';
 import type { PostClaims } from './claims.ts';
 import type { HandlerContext } from './context.ts';
@@ -195,7 +196,7 @@ async function get(request: Request, ctx: HandlerContext, caller: Caller | undef
       return follow(request, ctx, session, streamId, lastEventId, headers);
     }
     if (streamId !== undefined) {
-      const conn = session.connection(request.signal);
+      const conn = session.connection(requestSignal(request));
       session.resume(streamId, lastEventId, conn).catch(ctx.options.onError);
       return sseResponse(conn, headers);
     }
@@ -205,7 +206,7 @@ async function get(request: Request, ctx: HandlerContext, caller: Caller | undef
     return follow(request, ctx, session, session.standaloneStreamId, undefined, headers);
   }
   if (session.standaloneConnected) return conflict();
-  const conn = session.connection(request.signal);
+  const conn = session.connection(requestSignal(request));
   session.openStandalone(conn);
   return sseResponse(conn, headers);
 }
@@ -235,7 +236,7 @@ async function follow(
   const standalone = streamId === session.standaloneStreamId;
   let stop: (() => void) | undefined;
   let release: (() => void) | undefined;
-  const conn: SseConnection = session.connection(request.signal, () => {
+  const conn: SseConnection = session.connection(requestSignal(request), () => {
     stop?.();
     release?.();
   });

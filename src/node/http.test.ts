@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROVIDED_BODIES, providedBody } from '../http/body.ts';
+import { PROVIDED_BODIES, providedBody, requestSignal } from '../http/beside.ts';
 import { jsonResponse } from '../http/reply.ts';
 import { type HttpServerHandle, serveHttp } from './http.ts';
 
@@ -68,11 +68,12 @@ describe('serveHttp / toNodeHandler', () => {
   });
 
   it('hands an arrived body beside the Request to a handler marked PROVIDED_BODIES, and writes its JSON text', async () => {
-    let seen: { body: ReadableStream | null; provided: string | undefined } | undefined;
+    let seen: { body: ReadableStream | null; provided: string | undefined; signal: boolean } | undefined;
     const marked = Object.assign(
       async (req: Request) => {
         const bytes = providedBody(req);
-        seen = { body: req.body, provided: bytes && new TextDecoder().decode(bytes) };
+        const signal = requestSignal(req) !== req.signal && !requestSignal(req).aborted;
+        seen = { body: req.body, provided: bytes && new TextDecoder().decode(bytes), signal };
         return jsonResponse(200, '{"ok":true}');
       },
       { [PROVIDED_BODIES]: true },
@@ -81,7 +82,7 @@ describe('serveHttp / toNodeHandler', () => {
     const res = await fetch(`${handle.url}/mcp`, { method: 'POST', body: '{"hello":1}' });
     expect(res.headers.get('content-length')).toBe('11');
     expect(await res.text()).toBe('{"ok":true}');
-    expect(seen).toEqual({ body: null, provided: '{"hello":1}' });
+    expect(seen).toEqual({ body: null, provided: '{"hello":1}', signal: true });
     await handle.close();
     // An unmarked handler gets the body as a stream, as usual.
     let plain: { stream: boolean; provided: boolean; text: string } | undefined;

@@ -13,6 +13,7 @@ import {
   jsonBodyText,
   PROVIDED_BODIES,
   provideBody,
+  provideSignal,
   type SseConnection,
   sseConnectionOf,
 } from '../http/index.ts';
@@ -91,8 +92,9 @@ function headerPairs(req: IncomingMessage): [string, string][] {
 }
 
 /**
- * Builds the Request; its signal aborts when the client goes away. With `provided`, bytes that
- * have arrived are handed to the handler beside the Request instead of in a body stream.
+ * Builds the Request; its signal aborts when the client goes away. With `provided` (a handler
+ * marked PROVIDED_BODIES), bytes that have arrived and the signal go beside the Request instead of
+ * in it: a body stream and a linked signal are the dearest parts of a Request.
  */
 function toRequest(
   req: IncomingMessage,
@@ -103,8 +105,8 @@ function toRequest(
   const init: RequestInit & { duplex?: 'half' } = {
     method: req.method ?? 'GET',
     headers: headerPairs(req),
-    signal,
   };
+  if (!provided) init.signal = signal;
   const beside = provided && body instanceof Uint8Array ? body : undefined;
   if (body !== null && beside === undefined) {
     init.body = body as unknown as BodyInit; // node:http requests are async iterables of bytes
@@ -117,6 +119,7 @@ function toRequest(
     request = new Request(requestUrl(req, true), init);
   }
   if (beside !== undefined) provideBody(request, beside);
+  if (provided) provideSignal(request, signal);
   deferBodies(request);
   return request;
 }

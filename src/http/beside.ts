@@ -1,0 +1,89 @@
+/**
+ * What a server adapter (the Node one in mcpkit/node) hands the handler beside a Request, and takes
+ * back beside a Response, so that neither side builds what the other does not need: a body stream
+ * for bytes that have already arrived, a linked AbortSignal, a body stream for a JSON text or an SSE
+ * connection the adapter writes itself. Kept as symbol-keyed properties on the objects (weak maps
+ * would cost the garbage collector on every request).
+ */
+import type { SseConnection } from './sse.ts';
+
+const BODY = Symbol('mcpkit.body');
+const SIGNAL = Symbol('mcpkit.signal');
+const DEFER = Symbol('mcpkit.defer');
+const JSON_TEXT = Symbol('mcpkit.jsonText');
+const SSE = Symbol('mcpkit.sse');
+
+interface CarriedRequest {
+  [BODY]?: Uint8Array;
+  [SIGNAL]?: AbortSignal;
+  [DEFER]?: true;
+}
+
+interface CarriedResponse {
+  [JSON_TEXT]?: string;
+  [SSE]?: SseConnection;
+}
+
+/**
+ * Marks a handler that takes what `provideBody` and `provideSignal` hand over: an adapter may call
+ * it with a Request made without a body stream and without a signal (both cost), passing them beside.
+ */
+export const PROVIDED_BODIES: unique symbol = Symbol.for('mcpkit.http.providedBodies');
+
+/** Gives the handler a request's whole body as bytes, for a Request made without a body stream. */
+export function provideBody(request: Request, bytes: Uint8Array): void {
+  (request as CarriedRequest)[BODY] = bytes;
+}
+
+/** The body given with `provideBody`, if any. */
+export function providedBody(request: Request): Uint8Array | undefined {
+  return (request as CarriedRequest)[BODY];
+}
+
+/** Gives the handler the signal that aborts when the client goes away, for a Request made without it. */
+export function provideSignal(request: Request, signal: AbortSignal): void {
+  (request as CarriedRequest)[SIGNAL] = signal;
+}
+
+/** The signal that aborts when the client of this request goes away. */
+export function requestSignal(request: Request): AbortSignal {
+  return (request as CarriedRequest)[SIGNAL] ?? request.signal;
+}
+
+/**
+ * Declares that the caller of the handler with this request writes answers itself: a JSON answer
+ * from `jsonBodyText`, an SSE answer from `sseConnectionOf`. Its answers then come without a body
+ * stream, which costs more than the rest of an answer.
+ */
+export function deferBodies(request: Request): void {
+  (request as CarriedRequest)[DEFER] = true;
+}
+
+/** Whether the caller writes answers itself (`deferBodies`). */
+export function defersBodies(request: Request): boolean {
+  return (request as CarriedRequest)[DEFER] === true;
+}
+
+/** Keeps the JSON text of an answer beside it. */
+export function setJsonText(response: Response, text: string): void {
+  (response as CarriedResponse)[JSON_TEXT] = text;
+}
+
+/**
+ * The text a JSON answer was built from, while its body is unread: a server adapter can write it
+ * in one call instead of reading a body stream back.
+ */
+export function jsonBodyText(response: Response): string | undefined {
+  const text = (response as CarriedResponse)[JSON_TEXT];
+  return text === undefined || response.bodyUsed ? undefined : text;
+}
+
+/** Keeps the SSE connection of an answer beside it. */
+export function setSseConnection(response: Response, conn: SseConnection): void {
+  (response as CarriedResponse)[SSE] = conn;
+}
+
+/** The connection behind an SSE answer, for an adapter that writes it to its own sink. */
+export function sseConnectionOf(response: Response): SseConnection | undefined {
+  return (response as CarriedResponse)[SSE];
+}
