@@ -45,7 +45,10 @@ describe('regressions found by fuzzing', () => {
     };
     const host = {
       supported: ['2026-07-28'],
-      host: { connect: () => Promise.reject(new Error('unused')), toolHeaders: () => [['n', 'N'] as const] },
+      host: {
+        connect: () => Promise.reject(new Error('unused')),
+        toolHeaders: () => [[['n'], 'N'] as const],
+      },
     };
     const request = (value: string) =>
       new Request('http://localhost/mcp', {

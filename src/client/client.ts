@@ -10,8 +10,10 @@ import {
   ConnectionClosedError,
   ErrorCode,
   type GetPromptResult,
+  type HeaderParam,
   hasCapability,
   headerParams,
+  headerValueProblem,
   type Implementation,
   type InitializeResult,
   isRevision,
@@ -29,6 +31,7 @@ import {
   type Params,
   type ProgressParams,
   type Prompt,
+  paramHeaderValues,
   type ReadResourceResult,
   type Resource,
   type ResourceTemplate,
@@ -40,7 +43,7 @@ import {
 import { Emitter, JsonRpcPeer, type Transport } from '../rpc/index.ts';
 import { ResultCache } from './cache.ts';
 import { discoverAsInitialize, initializeLegacy, probeModern } from './connect.ts';
-import { type Era, eraMemory, paramHeaders, withEnvelope } from './era.ts';
+import { type Era, eraMemory, withEnvelope } from './era.ts';
 import { answerServerRequest, capabilitiesFor } from './handlers.ts';
 import { runModernRequest } from './mrtr.ts';
 import type { CallOptions, ClientEvents, McpClientOptions } from './options.ts';
@@ -61,7 +64,7 @@ export class McpClient {
   #era: Era | undefined;
   #logLevel: LoggingLevel | undefined;
   readonly #cache = new ResultCache();
-  readonly #toolHeaders = new Map<string, Array<[string, string]> | undefined>();
+  readonly #toolHeaders = new Map<string, HeaderParam[] | undefined>();
 
   constructor(options: McpClientOptions = {}) {
     this.#options = options;
@@ -316,7 +319,11 @@ export class McpClient {
           `Tool '${name}' declares invalid x-mcp-header parameters, so it cannot be called safely.`,
         );
       }
-      if (header) headers = paramHeaders(header, args);
+      if (header) {
+        const problem = headerValueProblem(header, args);
+        if (problem !== undefined) throw new LocalError(`Tool '${name}': ${problem}`);
+        headers = paramHeaderValues(header, args);
+      }
     }
     const result = await this.request<CallToolResult>(
       'tools/call',

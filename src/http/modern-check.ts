@@ -6,12 +6,14 @@
  */
 import {
   decodeHeaderValue,
+  describePath,
   ErrorCode,
   type JsonRpcRequest,
   LOGGING_LEVELS,
   type LoggingLevel,
   MetaKey,
   MODERN_REVISION,
+  valueAtPath,
 } from '../protocol/index.ts';
 import type { ParsedBody } from './body.ts';
 import type { SessionHost } from './options.ts';
@@ -158,7 +160,10 @@ function checkName(headers: Headers, message: JsonRpcRequest): Response | undefi
   return undefined;
 }
 
-/** Each `x-mcp-header` argument of the tool must travel in its `Mcp-Param-*` header, and agree. */
+/**
+ * Each `x-mcp-header` argument of the tool (the value at its property path) must travel in its
+ * `Mcp-Param-*` header, and agree; an integer must be within the JavaScript safe range.
+ */
 function checkParams(headers: Headers, message: JsonRpcRequest, host: SessionHost): Response | undefined {
   if (message.method !== 'tools/call' || !host.toolHeaders) return undefined;
   const name = message.params?.name;
@@ -166,20 +171,23 @@ function checkParams(headers: Headers, message: JsonRpcRequest, host: SessionHos
   const params = host.toolHeaders(name);
   if (!params || params.length === 0) return undefined;
   const args = message.params?.arguments;
-  const values = typeof args === 'object' && args !== null ? (args as Record<string, unknown>) : {};
-  for (const [param, headerName] of params) {
-    const value = values[param];
+  for (const [path, headerName] of params) {
+    const value = valueAtPath(args, path);
+    const where = describePath(path);
     const raw = headers.get(`mcp-param-${headerName}`);
     const present = value !== undefined && value !== null;
     if (raw === null) {
       if (!present) continue;
-      return mismatch(
-        message.id,
-        `the Mcp-Param-${headerName} header is required when arguments.${param} is given.`,
-      );
+      return mismatch(message.id, `the Mcp-Param-${headerName} header is required when ${where} is given.`);
     }
     if (!present) {
-      return mismatch(message.id, `Mcp-Param-${headerName} was sent but arguments.${param} is absent.`);
+      return mismatch(message.id, `Mcp-Param-${headerName} was sent but ${where} is absent.`);
+    }
+    if (typeof value === 'number' && !Number.isSafeInteger(value)) {
+      return mismatch(
+        message.id,
+        `${where} (${value}), mirrored in Mcp-Param-${headerName}, must be an integer from -(2^53 - 1) to 2^53 - 1.`,
+      );
     }
     const decoded = decodeHeader(raw.trim());
     if (decoded === undefined) {
@@ -191,7 +199,7 @@ function checkParams(headers: Headers, message: JsonRpcRequest, host: SessionHos
     if (!sameValue(decoded, value)) {
       return mismatch(
         message.id,
-        `Mcp-Param-${headerName} header value '${decoded}' does not match arguments.${param} ${JSON.stringify(value)}.`,
+        `Mcp-Param-${headerName} header value '${decoded}' does not match ${where} ${JSON.stringify(value)}.`,
       );
     }
   }

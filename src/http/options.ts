@@ -34,11 +34,11 @@ export interface SessionHost {
    */
   readonly supportedVersions?: readonly string[];
   /**
-   * The `x-mcp-header` parameters of a tool, as [argument name, header name] pairs, so that the
-   * `Mcp-Param-*` headers of a `tools/call` can be checked against its arguments; undefined for an
-   * unknown tool.
+   * The `x-mcp-header` parameters of a tool, as [property path in the arguments, header name] pairs,
+   * so that the `Mcp-Param-*` headers of a `tools/call` can be checked against its arguments; undefined
+   * for an unknown tool.
    */
-  toolHeaders?(name: string): ReadonlyArray<readonly [string, string]> | undefined;
+  toolHeaders?(name: string): ReadonlyArray<readonly [readonly string[], string]> | undefined;
   /**
    * Listens to the notifications the host raises for all its sessions (McpServer: resource
    * updated, list changed), so that cluster mode can deliver them to sessions of other nodes.

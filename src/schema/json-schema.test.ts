@@ -196,6 +196,106 @@ describe('bad schemas', () => {
   });
 });
 
+describe('recursive schemas', () => {
+  const tree = { type: 'object', properties: { name: { type: 'string' }, child: { $ref: '#' } } };
+
+  it('compiles a schema whose $ref points at its own root without an $id, and validates recursive data', () => {
+    expect(check(tree, { name: 'a', child: { name: 'b', child: {} } })).toEqual({
+      ok: true,
+      value: { name: 'a', child: { name: 'b', child: {} } },
+    });
+    expect(check(tree, { child: { child: { name: 1 } } })).toMatchObject({
+      ok: false,
+      issues: [{ path: 'child.child.name', message: 'expected string, got number' }],
+    });
+    const draft7 = { ...tree, $schema: 'http://json-schema.org/draft-07/schema' };
+    expect(check(draft7, { child: { child: 1 } }).ok).toBe(false);
+  });
+
+  it('follows $dynamicRef and $recursiveRef recursion', () => {
+    const dynamic = {
+      $dynamicAnchor: 'node',
+      type: 'object',
+      properties: { kids: { type: 'array', items: { $dynamicRef: '#node' } } },
+    };
+    expect(check(dynamic, { kids: [{ kids: [] }] }).ok).toBe(true);
+    expect(check(dynamic, { kids: [{ kids: [1] }] }).ok).toBe(false);
+    const recursive = {
+      $schema: 'https://json-schema.org/draft/2019-09/schema',
+      $recursiveAnchor: true,
+      type: 'object',
+      additionalProperties: { $recursiveRef: '#' },
+    };
+    expect(check(recursive, { a: { b: {} } }).ok).toBe(true);
+    expect(check(recursive, { a: { b: 1 } }).ok).toBe(false);
+  });
+
+  it('refuses with SchemaError a reference loop that never descends into the value', () => {
+    for (const schema of [
+      { $dynamicAnchor: 'a', $dynamicRef: '#a' },
+      { $id: 'https://example.com/s', $ref: '#' },
+      { $defs: { a: { $ref: '#/$defs/b' }, b: { allOf: [{ $ref: '#/$defs/a' }] } }, $ref: '#/$defs/a' },
+      { $schema: 'https://json-schema.org/draft/2019-09/schema', $recursiveAnchor: true, $recursiveRef: '#' },
+      { anyOf: [{ type: 'string' }, { $ref: '#' }] },
+    ]) {
+      expect(() => compileSchema(schema, { name: 'loop' })).toThrow(
+        expect.objectContaining({
+          name: 'SchemaError',
+          message: expect.stringMatching(
+            /^Schema "loop" refers to itself without descending into the value \(#/,
+          ),
+        }),
+      );
+    }
+  });
+
+  it('answers a value nested too deeply for a recursive schema with a failure, not a RangeError', () => {
+    let value: Record<string, unknown> = {};
+    for (let i = 0; i < 100_000; i++) value = { child: value };
+    expect(check(tree, value)).toMatchObject({
+      ok: false,
+      issues: [{ path: '', message: 'is nested too deeply to validate' }],
+    });
+  });
+});
+
+describe('$schema spellings', () => {
+  it.each([
+    ['http://json-schema.org/draft-07/schema', 'draft-07'],
+    ['https://json-schema.org/draft-07/schema#', 'draft-07'],
+    ['HTTP://JSON-SCHEMA.ORG/DRAFT-07/SCHEMA#', 'draft-07'],
+    ['json-schema.org/draft-07/schema', 'draft-07'],
+    ['http://json-schema.org/draft/2020-12/schema', '2020-12'],
+    [' https://json-schema.org/draft/2020-12/schema# ', '2020-12'],
+    ['http://json-schema.org/draft/2019-09/schema', '2019-09'],
+  ])('recognizes %j as %s', (uri, dialect) => {
+    // Array items: a list of schemas is a tuple before 2020-12 and invalid in 2020-12 (prefixItems).
+    const schema = { $schema: uri, type: 'array', items: [{ type: 'string' }] };
+    if (dialect !== '2020-12') expect(check(schema, [1]).ok).toBe(false);
+    else expect(() => compileSchema(schema)).toThrow(expect.objectContaining({ name: 'SchemaError' }));
+    const plain = { $schema: uri, type: 'object', properties: { a: { type: 'string' } } };
+    expect(check(plain, { a: 1 }).ok).toBe(false);
+    expect(compileSchema(plain).jsonSchema.$schema).toBe(uri);
+  });
+
+  it.each([
+    [5, /has a \$schema of 5, not a URI string\. Set \$schema to one of the supported dialects/],
+    [null, /has a \$schema of null, not a URI string/],
+    [
+      'http://example.com/my-meta',
+      /unsupported JSON Schema dialect "http:\/\/example.com\/my-meta" \(supported: 2020-12/,
+    ],
+    [
+      'http://json-schema.org/draft-06/schema#',
+      /Draft-06 and older are not supported; .*try "http:\/\/json-schema.org\/draft-07\/schema#"/,
+    ],
+  ])('refuses $schema %j with SchemaError saying what to do', (uri, message) => {
+    expect(() => compileSchema({ $schema: uri, type: 'object' }, { name: 'odd' })).toThrow(
+      expect.objectContaining({ name: 'SchemaError', message: expect.stringMatching(message) }),
+    );
+  });
+});
+
 describe('remote $ref', () => {
   let server: Server;
   let requests = 0;
@@ -225,6 +325,29 @@ describe('remote $ref', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(requests).toBe(1);
+  });
+
+  it('is never fetched through $dynamicRef, $recursiveRef, $id or $schema either', async () => {
+    const before = requests;
+    const schemas = [
+      { type: 'object', properties: { a: { $dynamicRef: `${base}/d.json#node` } } },
+      {
+        $schema: 'https://json-schema.org/draft/2019-09/schema',
+        properties: { a: { $recursiveRef: `${base}/r.json` } },
+      },
+      { $id: `${base}/root.json`, properties: { a: { $ref: 'other.json' } } },
+      { $schema: `${base}/meta.json`, type: 'object' },
+    ];
+    for (const schema of schemas) {
+      try {
+        const compiled = compileSchema(schema);
+        await compiled.validate({ a: { b: 1 } });
+      } catch (error) {
+        expect(error).toMatchObject({ name: 'SchemaError' });
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(requests).toBe(before);
   });
 });
 

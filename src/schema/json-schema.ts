@@ -2,6 +2,7 @@
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { findRefCycle } from './cycles.ts';
 import { FORMATS } from './formats.ts';
 import { failure, formatPath, jsonTypeOf } from './issues.ts';
 import type {
@@ -15,16 +16,33 @@ import { SchemaError } from './types.ts';
 
 interface Dialect {
   name: string;
-  /** The `$schema` URI without scheme and trailing `#`. */
+  /** The `$schema` URI without scheme and trailing `#`, lower case. */
   key: string;
+  /** The `$schema` URI ajv knows the dialect's meta-schema by. */
+  uri: string;
   create(options: Options): Ajv;
   checker?: Ajv;
 }
 
 const DIALECTS: Dialect[] = [
-  { name: '2020-12', key: 'json-schema.org/draft/2020-12/schema', create: (o) => new Ajv2020(o) },
-  { name: '2019-09', key: 'json-schema.org/draft/2019-09/schema', create: (o) => new Ajv2019(o) },
-  { name: 'draft-07', key: 'json-schema.org/draft-07/schema', create: (o) => new Ajv(o) },
+  {
+    name: '2020-12',
+    key: 'json-schema.org/draft/2020-12/schema',
+    uri: 'https://json-schema.org/draft/2020-12/schema',
+    create: (o) => new Ajv2020(o),
+  },
+  {
+    name: '2019-09',
+    key: 'json-schema.org/draft/2019-09/schema',
+    uri: 'https://json-schema.org/draft/2019-09/schema',
+    create: (o) => new Ajv2019(o),
+  },
+  {
+    name: 'draft-07',
+    key: 'json-schema.org/draft-07/schema',
+    uri: 'http://json-schema.org/draft-07/schema#',
+    create: (o) => new Ajv(o),
+  },
 ];
 
 /** The JSON Schema dialects the default validator accepts (the first is used when `$schema` is absent). */
@@ -35,20 +53,40 @@ const COMPILE_OPTIONS: Options = {
   strict: false,
   allErrors: true,
   validateSchema: false,
-  addUsedSchema: false,
+  // Each schema gets an Ajv instance of its own; registering it there lets `"$ref": "#"` reach its root.
+  addUsedSchema: true,
   logger: false,
   formats: FORMATS,
 };
 
+/** The key a `$schema` URI is looked up by: scheme, trailing '#' or '/' and case do not matter. */
+const dialectKey = (uri: string): string =>
+  uri
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/^\/\//, '')
+    .replace(/#$/, '')
+    .replace(/\/$/, '');
+
 function dialectOf(schema: JsonSchema, label: string): Dialect {
   const declared = schema.$schema;
   if (declared === undefined) return DIALECTS[0];
-  const key = typeof declared === 'string' ? declared.replace(/^https?:\/\//, '').replace(/#$/, '') : '';
+  const supported = `supported: ${DIALECTS.map((d) => `${d.name} ("${d.uri}")`).join(', ')}; 2020-12 when $schema is absent`;
+  if (typeof declared !== 'string') {
+    throw new SchemaError(
+      `${label} has a $schema of ${JSON.stringify(declared) ?? typeof declared}, not a URI string. ` +
+        `Set $schema to one of the supported dialects or leave it out (${supported}).`,
+    );
+  }
+  const key = dialectKey(declared);
   const dialect = DIALECTS.find((d) => d.key === key);
   if (dialect) return dialect;
+  const older = /^json-schema\.org\/draft-0[3-6]\/schema$/.test(key)
+    ? ' Draft-06 and older are not supported; most such schemas are valid draft-07: try "http://json-schema.org/draft-07/schema#".'
+    : '';
   throw new SchemaError(
-    `${label} declares an unsupported JSON Schema dialect ${JSON.stringify(declared)}; ` +
-      `supported: ${SUPPORTED_DIALECTS.join(', ')} (2020-12 when $schema is absent).`,
+    `${label} declares an unsupported JSON Schema dialect ${JSON.stringify(declared)} (${supported}).${older}`,
   );
 }
 
@@ -64,6 +102,7 @@ function reasonOf(error: unknown): string {
       '(references resolve only within the schema; remote schemas are never fetched)'
     );
   }
+  if (error instanceof RangeError) return 'it is nested too deeply or refers to itself without end';
   return (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
 }
 
@@ -136,33 +175,76 @@ function toFailure(errors: ErrorObject[] | null | undefined, root: unknown): Val
 
 function compileJsonSchema(schema: JsonSchema, label: string): ValidateFn {
   const dialect = dialectOf(schema, label);
+  // ajv knows each meta-schema by one spelling of its URI: give it that one (the schema published is unchanged).
+  const source =
+    schema.$schema === undefined || schema.$schema === dialect.uri
+      ? schema
+      : { ...schema, $schema: dialect.uri };
   const checker = checkerFor(dialect);
-  if (!checker.validateSchema(schema)) {
+  let valid: boolean;
+  try {
+    valid = checker.validateSchema(source) === true;
+  } catch (error) {
+    throw new SchemaError(`${label} could not be checked against ${dialect.name}: ${reasonOf(error)}.`, {
+      cause: error,
+    });
+  }
+  if (!valid) {
     const detail = checker.errorsText(checker.errors, { dataVar: 'schema' });
     throw new SchemaError(`${label} is not a valid JSON Schema (${dialect.name}): ${detail}.`);
+  }
+  let loop: string[] | undefined;
+  try {
+    loop = findRefCycle(source);
+  } catch (error) {
+    throw new SchemaError(`${label} could not be compiled: ${reasonOf(error)}.`, { cause: error });
+  }
+  if (loop) {
+    throw new SchemaError(
+      `${label} refers to itself without descending into the value (${loop.join(' → ')}), so validating ` +
+        'anything with it would never end. Put the reference under properties, items or the like, or remove it.',
+    );
   }
   // A fresh instance per schema: schemas never share $id registrations or cache entries, so the compiled
   // validator lives exactly as long as the schema's CompiledSchema does.
   let check: ValidateFunction;
   try {
-    check = dialect.create(COMPILE_OPTIONS).compile(schema);
+    check = dialect.create(COMPILE_OPTIONS).compile(source);
   } catch (error) {
     throw new SchemaError(`${label} could not be compiled: ${reasonOf(error)}.`, { cause: error });
   }
+  const tooDeep = (): ValidationResult =>
+    failure([{ path: '', message: 'is nested too deeply to validate' }]);
   if ((check as { $async?: unknown }).$async === true) {
     const asyncCheck = check as unknown as (value: unknown) => Promise<unknown>;
-    return (value) =>
-      asyncCheck(value).then(
+    return (value) => {
+      let pending: Promise<unknown>;
+      try {
+        pending = asyncCheck(value);
+      } catch (error) {
+        if (error instanceof RangeError) return tooDeep();
+        throw error;
+      }
+      return pending.then(
         (): ValidationResult => ({ ok: true, value }),
         (error: unknown) => {
           if (error instanceof Error && 'errors' in error && Array.isArray(error.errors)) {
             return toFailure(error.errors as ErrorObject[], value);
           }
+          if (error instanceof RangeError) return tooDeep();
           throw error;
         },
       );
+    };
   }
-  return (value) => (check(value) ? { ok: true, value } : toFailure(check.errors, value));
+  return (value) => {
+    try {
+      return check(value) ? { ok: true, value } : toFailure(check.errors, value);
+    } catch (error) {
+      if (error instanceof RangeError) return tooDeep();
+      throw error;
+    }
+  };
 }
 
 /** The default JSON Schema validator (ajv): 2020-12, 2019-09 and draft-07, no network `$ref`. */

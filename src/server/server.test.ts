@@ -426,7 +426,7 @@ describe('server/tools: x-mcp-header parameters (2026-07-28)', () => {
       },
       () => 'ok',
     );
-    expect(server.toolHeaders('geo')).toEqual([['region', 'Region']]);
+    expect(server.toolHeaders('geo')).toEqual([[['region'], 'Region']]);
     expect(server.toolHeaders('nope')).toBeUndefined();
     expect(() =>
       server.tool(

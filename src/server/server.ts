@@ -21,7 +21,6 @@ import {
   MetaKey,
   MODERN_REVISION,
   type Params,
-  type Resource,
   type ServerCapabilities,
 } from '../protocol/index.ts';
 import type { InboundContext, Middleware, Transport } from '../rpc/index.ts';
@@ -38,29 +37,19 @@ import {
   ModernScope,
   readEnvelope,
 } from './modern.ts';
-import { paginate } from './pagination.ts';
-import {
-  buildPrompt,
-  getPrompt,
-  type PromptDefinition,
-  type PromptEntry,
-  type PromptHandler,
-} from './prompts.ts';
+import { buildPrompt, getPrompt, type PromptDefinition, type PromptHandler } from './prompts.ts';
 import { RequestStateCodec } from './request-state.ts';
 import {
   buildResource,
   buildTemplate,
-  completionResult,
-  normalizeRead,
   type ReadReturn,
   type ResourceDefinition,
   type ResourceEntry,
   type ResourceTemplateDefinition,
-  resourceNotFound,
   type TemplateEntry,
 } from './resources.ts';
 import { ServerSession, type SessionServer } from './session.ts';
-import { buildTool, callTool, type ToolDefinition, type ToolEntry, type ToolHandler } from './tools.ts';
+import { buildTool, type ToolDefinition, type ToolHandler } from './tools.ts';
 import { UriTemplate } from './uri-template.ts';
 
 type Result = Record<string, unknown>;
@@ -294,10 +283,10 @@ export class McpServer {
   }
 
   /**
-   * The `x-mcp-header` parameters of a tool ([argument, header] pairs), for the HTTP layer's
+   * The `x-mcp-header` parameters of a tool ([property path, header] pairs), for the HTTP layer's
    * `Mcp-Param-*` checks; undefined for a tool that does not exist.
    */
-  toolHeaders(name: string): ReadonlyArray<readonly [string, string]> | undefined {
+  toolHeaders(name: string): ReadonlyArray<readonly [readonly string[], string]> | undefined {
     return this.#catalog.lookup(this.#catalog.tools, name)?.headers;
   }
 

@@ -60,8 +60,8 @@ export interface ToolEntry {
   readonly input: CompiledSchema | undefined;
   readonly output: CompiledSchema | undefined;
   readonly handler: ToolHandler<unknown>;
-  /** The `x-mcp-header` parameters: [argument name, header name] pairs. */
-  readonly headers: ReadonlyArray<readonly [string, string]>;
+  /** The `x-mcp-header` parameters: [property path in the arguments, header name] pairs. */
+  readonly headers: ReadonlyArray<readonly [readonly string[], string]>;
 }
 
 /** Compiles a tool's schemas once and builds its listed form. */
@@ -85,7 +85,9 @@ export function buildTool(name: string, def: ToolDefinition, handler: ToolHandle
   const headers = headerParams(listed);
   if (headers === undefined) {
     throw new Error(
-      `Tool '${name}' has an invalid x-mcp-header annotation: each must be a unique HTTP token on a string, integer or boolean property.`,
+      `Tool '${name}' has an invalid x-mcp-header annotation: each must be a unique HTTP token on a string, ` +
+        'integer or boolean property reached from the root through properties alone (not under items, ' +
+        'anyOf/oneOf/allOf/not, if/then/else, $defs or additionalProperties).',
     );
   }
   return { listed, input, output, handler, headers };

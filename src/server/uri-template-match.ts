@@ -1,45 +1,92 @@
-/** RFC 6570 URI templates: matching a URI back to its variables, without backtracking. */
+/**
+ * RFC 6570 URI templates: matching a URI back to its variables, without backtracking.
+ *
+ * A template compiles to a small program of tokens (literals, captures, forks and jumps) whose language is
+ * exactly the set of URIs the template expands to (for string and list values). Matching first marks, right to
+ * left, every (token, position) from which the rest of the URI can be read; then one left-to-right walk picks,
+ * at each capture, the longest feasible end (preferring one before the next delimiter the template supplies),
+ * so it never has to undo a choice. Both passes are O(tokens × URI length).
+ */
 import {
-  asciiTable,
   type Expression,
+  encode,
+  isHex,
   OPERATORS,
   type Part,
+  pct,
   pctTriplet,
   RESERVED,
+  truncate,
+  UNRESERVED,
   type UriTemplateMatch,
+  utf8,
   type VarSpec,
 } from './uri-template-syntax.ts';
-/** Where a capture's text goes: one variable (optionally split into a list), or a bag of query params. */
+
+/** Where the text read for one occurrence of a variable goes. */
 export interface Sink {
-  vars: VarSpec[];
-  query: boolean;
-  split: string;
+  spec: VarSpec;
+  /** `;`, `?` and `&` items carry the variable's name. */
   named: boolean;
+  /** Reserved expansion (`{+x}`, `{#x}`): values may hold reserved characters raw. */
+  reserved: boolean;
+  /** Separator of an exploded unnamed list ('', ',', '.', '/'); '' when not exploded or named. */
+  split: string;
+  /** A non-reserved, non-prefixed, non-exploded variable: a raw ',' separates list items. */
+  listy: boolean;
+  /** Lenient query bag: the variables of adjacent `{?…}{&…}` expressions, params in any order. */
+  bag: VarSpec[] | undefined;
 }
+
+/** A literal; `skip` >= 0 makes it optional (the token to continue with when it is left out). */
 export interface LitToken {
   kind: 'lit';
   text: string;
-  /** KMP failure table of `text`. */
   fail: Int32Array;
-  /** Token to continue with when this optional group is left out, or -1 if the token is required. */
   skip: number;
-  /** A named `;` variable present without `=value` is the empty string. */
-  preset: Sink | undefined;
+  /** `item`: a named item starts here (its value is '' until a capture sets it); `eq`: a `;x=` was read. */
+  action: { kind: 'item' | 'eq'; sink: Sink } | undefined;
 }
+/** A capture of at least `min` characters of its class, at most `prefix` characters when prefix > 0. */
 export interface CapToken {
   kind: 'cap';
-  excluded: Uint8Array;
+  allowed: Uint8Array;
+  /** Any pct-triplet may appear (reserved); otherwise only well-formed UTF-8 sequences. */
+  reserved: boolean;
   min: number;
+  prefix: number;
+  /** Delimiters the rest of the template supplies: the capture prefers to end before the first of them. */
+  soft: Uint8Array;
   sink: Sink;
+  /** Sets the value of the last item opened by a literal instead of adding one. */
+  set: boolean;
 }
-export type Token = LitToken | CapToken;
+/** Either continue with the next token or go to `to`; a backward `to` is a loop to a non-empty literal. */
+export interface ForkToken {
+  kind: 'fork';
+  to: number;
+  preferJump: boolean;
+}
+/** Continue at `to` (forward). */
+export interface GotoToken {
+  kind: 'goto';
+  to: number;
+}
+export type Token = LitToken | CapToken | ForkToken | GotoToken;
 
-export const masks = new Map<string, Uint8Array>();
-export const mask = (chars: string): Uint8Array => {
-  const m = masks.get(chars) ?? asciiTable(chars);
-  masks.set(chars, m);
-  return m;
+const table = (chars: string, base?: Uint8Array): Uint8Array => {
+  const t = new Uint8Array(128);
+  if (base) t.set(base);
+  for (const ch of chars) t[ch.charCodeAt(0)] = 1;
+  return t;
 };
+const PLAIN = table('%', UNRESERVED);
+const RESERVED_CLASS = table(
+  '%',
+  table('', RESERVED).map((v, i) => v | UNRESERVED[i]),
+);
+const BAG = table('', RESERVED_CLASS);
+BAG[0x23] = 0;
 
 export function kmpTable(p: string): Int32Array {
   const f = new Int32Array(p.length);
@@ -51,153 +98,412 @@ export function kmpTable(p: string): Int32Array {
   return f;
 }
 
-/** Compiles the parts into a flat token list; optional groups start with a literal that can be skipped. */
-export function compile(parts: Part[]): Token[] {
-  const tokens: Token[] = [];
-  const lit = (text: string, optional = false, preset?: Sink): LitToken => {
-    const t: LitToken = { kind: 'lit', text, fail: kmpTable(text), skip: optional ? -2 : -1, preset };
-    tokens.push(t);
-    return t;
-  };
-  const cap = (excluded: string, keep: string, min: number, sink: Sink): void => {
-    let chars = '';
-    for (const ch of excluded) if (!keep.includes(ch)) chars += ch;
-    tokens.push({ kind: 'cap', excluded: mask(chars), min, sink });
-  };
-  const endGroup = (start: LitToken): void => {
-    start.skip = tokens.length;
-  };
-  const sink = (v: VarSpec, split = '', named = false): Sink => ({ vars: [v], query: false, split, named });
-  // Delimiters that later parts of the template supply: reserved characters of literals, and the leading
-  // character of expressions. Non-reserved values never swallow them (expansion would have encoded them, and
-  // a later optional `{.x}` gets its '.'); reserved values only keep clear of '?', '#' and '&'.
+/**
+ * The canonical form URIs are matched in (RFC 3986 section 6.2.2): hex digits upper case, unreserved characters
+ * decoded, and characters a URI cannot hold raw (non-ASCII, as RFC 3987 maps IRIs; spaces and the like) encoded
+ * as UTF-8. Null when a '%' does not start a triplet or a surrogate is unpaired.
+ */
+export function normalizeUri(uri: string): string | null {
+  let out = '';
+  for (let i = 0; i < uri.length; i++) {
+    const c = uri.charCodeAt(i);
+    if (c === 37) {
+      if (!pctTriplet(uri, i)) return null;
+      const b = Number.parseInt(uri.slice(i + 1, i + 3), 16);
+      out += b < 0x80 && UNRESERVED[b] ? String.fromCharCode(b) : pct(b);
+      i += 2;
+    } else if (c < 0x80) out += UNRESERVED[c] || RESERVED[c] ? uri[i] : pct(c);
+    else if (c >= 0xd800 && c <= 0xdfff) {
+      const d = uri.charCodeAt(i + 1);
+      if (c > 0xdbff || !(d >= 0xdc00 && d <= 0xdfff)) return null;
+      out += utf8(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000);
+      i++;
+    } else out += utf8(c);
+  }
+  return out;
+}
+
+/** Variables of the expressions after part `k` and the delimiters that they and later literals supply. */
+function laterDelimiters(parts: Part[]): string[] {
   const later: string[] = [];
   let seen = '';
   for (let k = parts.length - 1; k >= 0; k--) {
     later[k] = seen;
     const p = parts[k];
-    for (const ch of typeof p === 'string' ? p : OPERATORS[p.op].first) {
-      if ((RESERVED[ch.charCodeAt(0)] || typeof p === 'object') && !seen.includes(ch)) seen += ch;
-    }
+    const chars =
+      typeof p === 'string'
+        ? [...p].filter((ch) => RESERVED[ch.charCodeAt(0)]).join('')
+        : OPERATORS[p.op].first;
+    for (const ch of chars) if (!seen.includes(ch)) seen += ch;
   }
+  return later;
+}
+
+/**
+ * Compiles parts into tokens. `lenient` reads query expressions as a bag of params in any order (unknown
+ * ones ignored); otherwise only as the template expands them.
+ */
+export function compile(parts: Part[], lenient: boolean): Token[] {
+  const tokens: Token[] = [];
+  const lit = (text: string, action?: LitToken['action']): LitToken => {
+    const t: LitToken = {
+      kind: 'lit',
+      text: normalizeUri(text) ?? text,
+      fail: kmpTable(''),
+      skip: -1,
+      action,
+    };
+    t.fail = kmpTable(t.text);
+    tokens.push(t);
+    return t;
+  };
+  const later = laterDelimiters(parts);
   for (let k = 0; k < parts.length; k++) {
     const p = parts[k];
     if (typeof p === 'string') {
       lit(p);
       continue;
     }
-    const multi = p.vars.length > 1;
-    const after = later[k];
-    if (p.op === '?' || p.op === '&') {
-      // Adjacent `{&...}` expressions join this one: their params may come in any order.
+    const o = OPERATORS[p.op];
+    if (lenient && (p.op === '?' || p.op === '&')) {
       const vars = [...p.vars];
-      while (k + 1 < parts.length && (parts[k + 1] as Expression).op === '&') {
+      while (k + 1 < parts.length && (parts[k + 1] as Expression).op === '&')
         vars.push(...(parts[++k] as Expression).vars);
-      }
-      const g = lit(p.op, true);
-      cap('#', '', 0, { vars, query: true, split: '', named: false });
-      endGroup(g);
-    } else if (p.op === '' || p.op === '+' || p.op === '#') {
-      const base = p.op === '' ? '/?#' + after : after.replace(/[^?#&]/g, '');
-      const g = p.op === '#' ? lit('#', true) : undefined;
-      p.vars.forEach((v, n) => {
-        if (n > 0) lit(',');
-        cap(base + (multi ? ',' : ''), v.explode ? ',' : '', 1, sink(v, v.explode ? ',' : ''));
+      const g = lit(p.op);
+      const sink: Sink = { spec: vars[0], named: true, reserved: false, split: '', listy: false, bag: vars };
+      tokens.push({
+        kind: 'cap',
+        allowed: BAG,
+        reserved: true,
+        min: 0,
+        prefix: 0,
+        soft: table(''),
+        sink,
+        set: false,
       });
-      if (g) endGroup(g);
-    } else if (p.op === '/' || p.op === '.') {
-      for (const v of p.vars) {
-        const g = lit(p.op, true);
-        // Several `.` values split on '.'; a single one may hold it (it is unreserved).
-        const sep = p.op === '.' && multi ? '.' : '';
-        cap('/?#' + after + sep, v.explode ? p.op : '', 1, sink(v, v.explode ? p.op : ''));
-        endGroup(g);
-      }
-    } else {
-      for (const v of p.vars) {
+      g.skip = tokens.length;
+      continue;
+    }
+    const softFor = (n: number, own: string, reserved: boolean): Uint8Array => {
+      let chars = later[k] + (n < p.vars.length - 1 ? o.sep : '');
+      if (reserved) chars = chars.replace(/[^?#&,]/g, '');
+      for (const ch of own) chars = chars.replaceAll(ch, '');
+      return table(chars);
+    };
+    const sinkOf = (v: VarSpec): Sink => ({
+      spec: v,
+      named: o.named,
+      reserved: o.reserved,
+      split: v.explode && !o.named ? o.sep : '',
+      listy: !o.reserved && !v.explode && v.prefix === 0,
+      bag: undefined,
+    });
+    /** Tokens of one variable's item, after the text `lead` (its separator or the expression's first). */
+    const item = (v: VarSpec, n: number, lead: string, optional: boolean): void => {
+      const s = sinkOf(v);
+      const own = s.split + (s.listy ? ',' : '');
+      const allowed = table(own, o.reserved ? RESERVED_CLASS : PLAIN);
+      const soft = softFor(n, s.split, o.reserved);
+      const cap = (min: number, set: boolean): void => {
+        tokens.push({
+          kind: 'cap',
+          allowed,
+          reserved: o.reserved,
+          min,
+          prefix: v.prefix,
+          soft,
+          sink: s,
+          set,
+        });
+      };
+      let first: LitToken | undefined;
+      if (!o.named) {
+        if (lead !== '') first = lit(lead);
+        cap(p.op === '' || p.op === '+' ? 1 : 0, false);
+      } else if (o.ifemp === '=') {
+        // `?` and `&`: every item is name=value.
+        first = lit(`${lead}${v.name}=`, { kind: 'item', sink: s });
+        cap(0, true);
         if (v.explode) {
-          const g = lit(';', true);
-          cap('/?#' + after, ';=', 1, sink(v, ';', true));
-          endGroup(g);
-          continue;
+          const again = lit(`${o.sep}${v.name}=`, { kind: 'item', sink: s });
+          cap(0, true);
+          tokens.push({ kind: 'fork', to: tokens.indexOf(again), preferJump: true });
+          again.skip = tokens.length;
         }
-        const s = sink(v);
-        const g = lit(';' + v.name, true, s);
-        const eq = lit('=', true);
-        cap('/?#;' + after, '', 0, s);
-        endGroup(eq);
-        endGroup(g);
+      } else {
+        // `;`: name alone for an empty string, name=value otherwise (a list of one empty string: name=).
+        const open = lit(`${lead}${v.name}`, { kind: 'item', sink: s });
+        first = open;
+        const eq = lit('=', { kind: 'eq', sink: s });
+        cap(v.explode || v.prefix > 0 ? 1 : 0, true);
+        eq.skip = tokens.length;
+        if (v.explode) {
+          const again = lit(`${o.sep}${v.name}`, { kind: 'item', sink: s });
+          const eq2 = lit('=', { kind: 'eq', sink: s });
+          cap(1, true);
+          eq2.skip = tokens.length;
+          tokens.push({ kind: 'fork', to: tokens.indexOf(again), preferJump: true });
+          again.skip = tokens.length;
+        }
       }
+      if (optional && first) first.skip = tokens.length;
+    };
+    if (p.op === '' || p.op === '+') {
+      p.vars.forEach((v, n) => {
+        item(v, n, n > 0 ? ',' : '', false);
+      });
+    } else if (o.first === o.sep) {
+      p.vars.forEach((v, n) => {
+        item(v, n, o.sep, true);
+      });
+    } else {
+      // `{?a,b}` and `{#a,b}`: the first variable present follows the operator, later ones a separator.
+      const g = lit(o.first);
+      const gotos: GotoToken[] = [];
+      const forks: ForkToken[] = [];
+      p.vars.forEach((v, n) => {
+        for (const f of forks.splice(0)) f.to = tokens.length;
+        if (n < p.vars.length - 1) {
+          const f: ForkToken = { kind: 'fork', to: -1, preferJump: false };
+          tokens.push(f);
+          forks.push(f);
+        }
+        item(v, n, '', false);
+        const j: GotoToken = { kind: 'goto', to: -1 };
+        tokens.push(j);
+        gotos.push(j);
+      });
+      const rest: number[] = [];
+      p.vars.forEach((v, n) => {
+        rest[n] = tokens.length;
+        if (n === 0) return;
+        if (o.named) item(v, n, o.sep, true);
+        else {
+          const sep = lit(o.sep);
+          item(v, n, '', false);
+          sep.skip = tokens.length;
+        }
+      });
+      gotos.forEach((j, n) => {
+        j.to = n + 1 < p.vars.length ? rest[n + 1] : tokens.length;
+      });
+      g.skip = tokens.length;
     }
   }
   return tokens;
 }
 
-export const bit = (bs: Uint32Array, p: number): boolean => ((bs[p >>> 5] >>> (p & 31)) & 1) === 1;
-export const setBit = (bs: Uint32Array, p: number): void => {
+/** A bitset over URI positions 0..n. */
+const bits = (n: number): Uint32Array => new Uint32Array((n >>> 5) + 1);
+const bit = (bs: Uint32Array, p: number): boolean => ((bs[p >>> 5] >>> (p & 31)) & 1) === 1;
+const setBit = (bs: Uint32Array, p: number): void => {
   bs[p >>> 5] |= 1 << (p & 31);
 };
-export const inClass = (t: CapToken, uri: string, p: number): boolean => {
-  const c = uri.charCodeAt(p);
-  return c >= 0x80 || t.excluded[c] === 0;
-};
 
-/**
- * feasible[i] has bit p set when tokens i.. can match exactly uri[p..]. Computed right to left: each
- * token costs O(uri length), literals via KMP, so the whole table is O(tokens × length).
- */
-export function feasibility(tokens: Token[], uri: string, inside: Uint32Array): Uint32Array[] {
-  const n = uri.length;
-  const words = (n >>> 5) + 1;
-  const table: Uint32Array[] = new Array(tokens.length + 1);
-  table[tokens.length] = new Uint32Array(words);
-  setBit(table[tokens.length], n);
-  for (let i = tokens.length - 1; i >= 0; i--) {
-    const t = tokens[i];
-    const next = table[i + 1];
-    const here = new Uint32Array(words);
-    if (t.kind === 'lit') {
-      const m = t.text.length;
-      for (let p = 0, k = 0; p < n; p++) {
-        while (k > 0 && uri[p] !== t.text[k]) k = t.fail[k - 1];
-        if (uri[p] === t.text[k]) k++;
-        if (k === m) {
-          if (bit(next, p + 1)) setBit(here, p + 1 - m);
-          k = t.fail[k - 1];
-        }
-      }
-      if (t.skip >= 0) for (let w = 0; w < words; w++) here[w] |= table[t.skip][w];
-    } else {
-      // run: some capture from p, ending at a boundary where the rest can match, stays inside the class.
-      let run = false;
-      for (let p = n - 1; p >= 0; p--) {
-        run = inClass(t, uri, p) && (run || (bit(next, p + 1) && !bit(inside, p + 1)));
-        if (!bit(inside, p) && (run || (t.min === 0 && bit(next, p)))) setBit(here, p);
-      }
-      if (t.min === 0 && bit(next, n)) setBit(here, n);
-    }
-    table[i] = here;
-  }
-  return table;
+/** What is known about each position of a normalized URI. */
+interface Layout {
+  uri: string;
+  /** Inside a pct-triplet (on one of its hex digits). */
+  mid: Uint8Array;
+  /** A triplet continuing a well-formed UTF-8 sequence (a value may not start or end there). */
+  inner: Uint8Array;
+  /** A triplet that is part of a well-formed UTF-8 sequence. */
+  good: Uint8Array;
+  /** Characters (code points, a triplet of a broken sequence counting one) before each position. */
+  units: Int32Array;
 }
 
-/** Positions a capture may not start or end at: within a %XX triplet or a multi-byte UTF-8 sequence. */
-export function escapeInteriors(uri: string): Uint32Array {
-  const inside = new Uint32Array((uri.length >>> 5) + 1);
-  let afterTriplet = -1;
-  for (let i = uri.indexOf('%'); i >= 0 && i < uri.length; ) {
-    if (!pctTriplet(uri, i)) {
-      i = uri.indexOf('%', i + 1);
+const continuation = (b: number, lo = 0x80, hi = 0xbf): boolean => b >= lo && b <= hi;
+
+function layout(uri: string): Layout {
+  const n = uri.length;
+  const mid = new Uint8Array(n + 1);
+  const inner = new Uint8Array(n + 1);
+  const good = new Uint8Array(n + 1);
+  const byteAt = (i: number): number =>
+    uri.charCodeAt(i) === 37 ? Number.parseInt(uri.slice(i + 1, i + 3), 16) : -1;
+  for (let i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 3)) {
+    mid[i + 1] = 1;
+    mid[i + 2] = 1;
+    if (good[i]) continue;
+    const b = byteAt(i);
+    // Unicode Table 3-7, as decodeURIComponent reads it.
+    let len = 0;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b < 0x80) len = 1;
+    else if (b >= 0xc2 && b <= 0xdf) len = 2;
+    else if (b >= 0xe0 && b <= 0xef) {
+      len = 3;
+      if (b === 0xe0) lo = 0xa0;
+      if (b === 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      len = 4;
+      if (b === 0xf0) lo = 0x90;
+      if (b === 0xf4) hi = 0x8f;
+    }
+    let ok = len > 0;
+    for (let k = 1; ok && k < len; k++) {
+      const c = byteAt(i + 3 * k);
+      ok = k === 1 ? continuation(c, lo, hi) : continuation(c);
+    }
+    if (!ok) continue;
+    for (let k = 0; k < len; k++) {
+      good[i + 3 * k] = 1;
+      if (k > 0) inner[i + 3 * k] = 1;
+    }
+  }
+  const units = new Int32Array(n + 1);
+  for (let p = 0; p < n; p++) units[p + 1] = units[p] + (mid[p] || inner[p] ? 0 : 1);
+  return { uri, mid, inner, good, units };
+}
+
+/** Literal occurrences: bit p set when `text` starts at p. */
+function occurrences(t: LitToken, uri: string): Uint32Array {
+  const here = bits(uri.length);
+  const m = t.text.length;
+  if (m === 0) {
+    here.fill(0xffffffff);
+    return here;
+  }
+  for (let p = 0, k = 0; p < uri.length; p++) {
+    while (k > 0 && uri[p] !== t.text[k]) k = t.fail[k - 1];
+    if (uri[p] === t.text[k]) k++;
+    if (k === m) {
+      setBit(here, p + 1 - m);
+      k = t.fail[k - 1];
+    }
+  }
+  return here;
+}
+
+const cutOk = (t: CapToken, L: Layout, p: number): boolean =>
+  !L.mid[p] && (!L.inner[p] || (t.reserved && t.prefix === 0));
+const inClass = (t: CapToken, L: Layout, p: number): boolean => {
+  const c = L.uri.charCodeAt(p);
+  return t.allowed[c] === 1 && (c !== 37 || t.reserved || L.good[p] === 1);
+};
+
+/** One event of the walk: a capture's text or the opening of a named item. */
+interface Items {
+  raw: string[];
+  eq: boolean[];
+}
+
+/** Matches a normalized URI against a program; the raw text of each sink, or null. */
+export function run(tokens: Token[], uri: string): Map<Sink, Items> | null {
+  const n = uri.length;
+  const L = layout(uri);
+  const T = tokens.length;
+  const F: Uint32Array[] = Array.from({ length: T + 1 }, () => bits(n));
+  setBit(F[T], n);
+  const occ = tokens.map((t) => (t.kind === 'lit' ? occurrences(t, uri) : undefined));
+  const near = new Int32Array(T).fill(-1);
+  const litAt = (i: number, p: number): boolean => {
+    const t = tokens[i] as LitToken;
+    return bit(occ[i] as Uint32Array, p) && p + t.text.length <= n && bit(F[i + 1], p + t.text.length);
+  };
+  for (let p = n; p >= 0; p--) {
+    for (let i = T - 1; i >= 0; i--) {
+      const t = tokens[i];
+      let v: boolean;
+      if (t.kind === 'lit') v = litAt(i, p) || (t.skip >= 0 && bit(F[t.skip], p));
+      else if (t.kind === 'fork') v = bit(F[i + 1], p) || (t.to > i ? bit(F[t.to], p) : litAt(t.to, p));
+      else if (t.kind === 'goto') v = bit(F[t.to], p);
+      else {
+        // near: the closest end q > p that the rest can follow, with uri[p..q) inside the class.
+        if (p < n && inClass(t, L, p)) {
+          if (bit(F[i + 1], p + 1) && cutOk(t, L, p + 1)) near[i] = p + 1;
+        } else near[i] = -1;
+        const fits = near[i] >= 0 && (t.prefix === 0 || L.units[near[i]] - L.units[p] <= t.prefix);
+        v = cutOk(t, L, p) && (fits || (t.min === 0 && bit(F[i + 1], p)));
+      }
+      if (v) setBit(F[i], p);
+    }
+  }
+  if (!bit(F[0], 0)) return null;
+  const out = new Map<Sink, Items>();
+  const itemsOf = (s: Sink): Items => {
+    let items = out.get(s);
+    if (!items) {
+      items = { raw: [], eq: [] };
+      out.set(s, items);
+    }
+    return items;
+  };
+  let p = 0;
+  let i = 0;
+  while (i < T) {
+    const t = tokens[i];
+    if (t.kind === 'goto') i = t.to;
+    else if (t.kind === 'fork') {
+      const jump = t.to > i ? bit(F[t.to], p) : litAt(t.to, p);
+      i = (t.preferJump ? jump : !bit(F[i + 1], p)) ? t.to : i + 1;
+    } else if (t.kind === 'lit') {
+      if (!litAt(i, p)) {
+        i = t.skip;
+        continue;
+      }
+      if (t.action?.kind === 'item') {
+        const items = itemsOf(t.action.sink);
+        items.raw.push('');
+        items.eq.push(false);
+      } else if (t.action) itemsOf(t.action.sink).eq[itemsOf(t.action.sink).eq.length - 1] = true;
+      p += t.text.length;
+      i++;
+    } else {
+      let best = -1;
+      let soft = -1;
+      let clean = true;
+      for (let q = p; q <= n; q++) {
+        if (t.prefix > 0 && L.units[q] - L.units[p] > t.prefix) break;
+        if (q - p >= t.min && bit(F[i + 1], q) && cutOk(t, L, q)) {
+          best = q;
+          if (clean) soft = q;
+        }
+        if (q === n || !inClass(t, L, q)) break;
+        if (t.soft[uri.charCodeAt(q)]) clean = false;
+      }
+      const q = soft >= 0 ? soft : best;
+      const items = itemsOf(t.sink);
+      if (t.set) items.raw[items.raw.length - 1] = uri.slice(p, q);
+      else {
+        items.raw.push(uri.slice(p, q));
+        items.eq.push(false);
+      }
+      p = q;
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * Decodes a reserved value so that reserved expansion gives back `raw`: triplets of reserved characters
+ * stay encoded (as does a '%25' before two hex digits), other well-formed UTF-8 is decoded.
+ */
+export function decodeReserved(raw: string): string {
+  let out = '';
+  for (let i = 0; i < raw.length; ) {
+    if (raw[i] !== '%') {
+      out += raw[i++];
       continue;
     }
-    const continuation = '89abAB'.includes(uri[i + 1]);
-    if (continuation && afterTriplet === i) setBit(inside, i);
-    setBit(inside, i + 1);
-    setBit(inside, i + 2);
-    afterTriplet = i + 3;
-    i = uri.charCodeAt(i + 3) === 37 ? i + 3 : uri.indexOf('%', i + 3);
+    const b = Number.parseInt(raw.slice(i + 1, i + 3), 16);
+    if (b < 0x80) {
+      const keep =
+        RESERVED[b] || (b === 0x25 && isHex(raw.charCodeAt(i + 3)) && isHex(raw.charCodeAt(i + 4)));
+      out += keep ? raw.slice(i, i + 3) : String.fromCharCode(b);
+      i += 3;
+      continue;
+    }
+    const len = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    const group = raw.slice(i, i + 3 * len);
+    const decoded = group.length === 3 * len && len > 1 ? decode(group) : undefined;
+    out += decoded ?? raw.slice(i, i + 3);
+    i += decoded === undefined ? 3 : 3 * len;
   }
-  return inside;
+  return encode(out, true) === raw ? out : raw;
 }
 
 export function decode(raw: string): string | undefined {
@@ -216,41 +522,61 @@ export function assign(out: UriTemplateMatch, name: string, value: string | stri
   return JSON.stringify(out[name]) === JSON.stringify(value);
 }
 
-/** Turns one capture into variables; false when its text does not fit after all. */
-export function collect(s: Sink, raw: string, out: UriTemplateMatch): boolean {
-  if (s.query) return collectQuery(s.vars, raw, out);
-  const v = s.vars[0];
-  if (!s.split) {
-    const value = decode(raw);
-    return value !== undefined && assign(out, v.name, value);
+/** A non-reserved value: a string, or a list where the text holds raw commas. */
+function plainValue(s: Sink, raw: string): string | string[] | undefined {
+  if (s.listy && raw.includes(',')) {
+    const items = raw.split(',').map(decode);
+    return items.every((x) => x !== undefined) ? (items as string[]) : undefined;
   }
-  const list: string[] = [];
-  for (let item of raw.split(s.split)) {
-    if (s.named) {
-      if (item === v.name) item = '';
-      else if (item.startsWith(v.name + '=')) item = item.slice(v.name.length + 1);
-      else return false;
-    }
-    const value = decode(item);
-    if (value === undefined) return false;
-    list.push(value);
-  }
-  return assign(out, v.name, list);
+  return decode(raw);
 }
 
+/** Turns the text read for one sink into its variable; false when it does not fit after all. */
+export function collect(s: Sink, items: Items, out: UriTemplateMatch): boolean {
+  if (s.bag) return collectQuery(s.bag, items.raw[0], out);
+  const name = s.spec.name;
+  if (s.named) {
+    if (s.spec.explode) {
+      const values = items.raw.map(decode);
+      return values.every((x) => x !== undefined) && assign(out, name, values as string[]);
+    }
+    const raw = items.raw[0];
+    const value = items.eq[0] && raw === '' ? [''] : plainValue(s, raw);
+    return value !== undefined && assign(out, name, value);
+  }
+  const raw = items.raw[0];
+  const one = (text: string): string | undefined => (s.reserved ? decodeReserved(text) : decode(text));
+  if (s.split) {
+    const values = raw.split(s.split).map(one);
+    return values.every((x) => x !== undefined) && assign(out, name, values as string[]);
+  }
+  const value = s.reserved ? decodeReserved(raw) : plainValue(s, raw);
+  return value !== undefined && assign(out, name, value);
+}
+
+/** Reads a lenient query bag: params in any order, unknown ones ignored, the first of a repeated one wins. */
 export function collectQuery(vars: VarSpec[], raw: string, out: UriTemplateMatch): boolean {
-  const wanted = new Map(vars.map((v) => [v.name, v]));
+  const wanted = new Map(vars.map((v) => [normalizeUri(v.name) ?? v.name, v]));
   const found = new Map<string, string | string[]>();
   for (const param of raw.split('&')) {
     const eq = param.indexOf('=');
     const spec = wanted.get(eq < 0 ? param : param.slice(0, eq));
     if (!spec) continue;
-    const value = decode(eq < 0 ? '' : param.slice(eq + 1));
-    if (value === undefined) return false;
+    const text = eq < 0 ? '' : param.slice(eq + 1);
     const prior = found.get(spec.name);
     if (!spec.explode) {
-      if (prior === undefined) found.set(spec.name, value);
-    } else if (Array.isArray(prior)) prior.push(value);
+      if (prior !== undefined) continue;
+      const listy = spec.prefix === 0;
+      const value = listy && text.includes(',') ? text.split(',').map(decode) : decode(text);
+      if (value === undefined || (Array.isArray(value) && value.some((x) => x === undefined))) return false;
+      if (typeof value === 'string' && spec.prefix > 0 && truncate(value, spec.prefix, false) !== value)
+        return false;
+      found.set(spec.name, value as string | string[]);
+      continue;
+    }
+    const value = decode(text);
+    if (value === undefined) return false;
+    if (Array.isArray(prior)) prior.push(value);
     else found.set(spec.name, [value]);
   }
   for (const v of vars) {

@@ -3,27 +3,25 @@
  * URI, and match a URI back to its values. Matching runs in time linear in the URI length times the
  * (bounded) template size: no backtracking regular expressions.
  *
- * Matching rules, where expansion alone leaves a choice:
- * - `{x}`, `{/x}`, `{.x}` and `{;x}` values never hold a raw '/', '?' or '#', nor a character that a later
- *   part of the template uses as a delimiter; `{+x}` and `{#x}` may span '/' but stop at a later '?', '#', '&'.
- * - `{x}` and `{+x}` must be present and non-empty; `{/x}`, `{.x}`, `{;x}`, `{#x}` and query expressions may
- *   be absent (their variables are then left out of the result).
- * - Query expressions (`{?a,b}` plus adjacent `{&c}`) take their params in any order; unknown params are
- *   ignored and, for a non-exploded variable, the first occurrence wins.
- * - Exploded variables (`{x*}`) come back as arrays, all others as strings (a non-exploded list as its
- *   comma-joined text). A variable used twice must match the same value both times.
+ * Matching accepts exactly the URIs that expanding the template with string and list values gives (compared
+ * after RFC 3986 normalization: hex digits in either case, unreserved characters encoded or not, non-ASCII
+ * raw or encoded), with these choices where expansion alone leaves one:
+ * - `{x}` and `{+x}` must be present and non-empty; variables of other expressions may be absent.
+ * - Values of `{x}`, `{/x}`, `{.x}`, `{;x}`, `{?x}` never hold a raw reserved character: a raw ',' in a
+ *   non-exploded value means a list, which comes back as an array. `{+x}` and `{#x}` values keep reserved
+ *   characters, and triplets that encode them (`%2F`), as they appear; other triplets are decoded.
+ * - `{x:n}` matches at most n characters of the value, counted as expansion counts them.
+ * - When several splits fit, each value prefers to end before the next delimiter the template supplies, and
+ *   otherwise takes as much as it can.
+ * - Exploded variables (`{x*}`) come back as arrays. Exploded associative arrays are read back as lists only
+ *   when expansion of a list gives the same text.
+ * - Unless `exact` is set, a URI whose query params are in another order, repeated or unknown to the template
+ *   still matches the query expressions (`{?a,b}` plus adjacent `{&c}`): unknown params are ignored, and for a
+ *   non-exploded variable the first occurrence wins.
+ * - A variable used twice must match the same value both times.
  */
 
-import {
-  bit,
-  collect,
-  compile,
-  escapeInteriors,
-  feasibility,
-  inClass,
-  type Sink,
-  type Token,
-} from './uri-template-match.ts';
+import { collect, compile, normalizeUri, run, type Token } from './uri-template-match.ts';
 import {
   expandExpression,
   type Part,
@@ -47,12 +45,13 @@ export class UriTemplate {
   readonly #template: string;
   readonly #parts: Part[];
   readonly #tokens: Token[];
+  #lenient: Token[] | undefined;
 
   /** Parses `template`; throws UriTemplateError naming the position of the first problem. */
   constructor(template: string) {
     this.#template = template;
     this.#parts = parse(template);
-    this.#tokens = compile(this.#parts);
+    this.#tokens = compile(this.#parts, false);
     const names = new Set<string>();
     for (const p of this.#parts) if (typeof p === 'object') for (const v of p.vars) names.add(v.name);
     this.variableNames = [...names];
@@ -66,43 +65,39 @@ export class UriTemplate {
   }
 
   /**
-   * Reads the variables back out of `uri`, percent-decoded, or returns null when the URI does not fit the
-   * template (or is longer than URI_TEMPLATE_LIMITS.uriLength). When several splits fit, earlier variables
-   * take as much as they can. Query expressions accept their params in any order and leave missing ones out.
+   * Reads the variables back out of `uri`, decoded, or returns null when no expansion of the template gives
+   * the URI (or it is longer than URI_TEMPLATE_LIMITS.uriLength, non-ASCII characters counted encoded).
+   * Expanding the result gives the URI back (normalized), except where `exact` is off and the query was read
+   * leniently (see the module comment).
    */
-  match(uri: string): UriTemplateMatch | null {
+  match(uri: string, options: UriTemplateMatchOptions = {}): UriTemplateMatch | null {
     if (uri.length > URI_TEMPLATE_LIMITS.uriLength) return null;
-    const tokens = this.#tokens;
-    const inside = escapeInteriors(uri);
-    const table = feasibility(tokens, uri, inside);
-    if (!bit(table[0], 0)) return null;
-    const captures = new Map<Sink, string>();
-    let p = 0;
-    let i = 0;
-    while (i < tokens.length) {
-      const t = tokens[i];
-      if (t.kind === 'lit') {
-        if (uri.startsWith(t.text, p) && bit(table[i + 1], p + t.text.length)) {
-          if (t.preset) captures.set(t.preset, '');
-          p += t.text.length;
-          i++;
-        } else i = t.skip;
-        continue;
-      }
-      let q = p;
-      while (q < uri.length && inClass(t, uri, q)) q++;
-      while (!bit(table[i + 1], q) || bit(inside, q)) q--;
-      captures.set(t.sink, uri.slice(p, q));
-      p = q;
-      i++;
-    }
-    const out: UriTemplateMatch = {};
-    for (const [s, raw] of captures) if (!collect(s, raw, out)) return null;
-    return out;
+    const canonical = normalizeUri(uri);
+    if (canonical === null || canonical.length > URI_TEMPLATE_LIMITS.uriLength) return null;
+    const found = read(this.#tokens, canonical);
+    if (found || options.exact) return found;
+    const query = this.#parts.some((p) => typeof p === 'object' && (p.op === '?' || p.op === '&'));
+    if (!query) return null;
+    this.#lenient ??= compile(this.#parts, true);
+    return read(this.#lenient, canonical);
   }
 
   /** The template text as given. */
   toString(): string {
     return this.#template;
   }
+}
+
+/** Options of UriTemplate.match. */
+export interface UriTemplateMatchOptions {
+  /** Match only URIs the template expands to: query params in template order, none repeated or unknown. */
+  exact?: boolean;
+}
+
+function read(tokens: Token[], uri: string): UriTemplateMatch | null {
+  const sinks = run(tokens, uri);
+  if (!sinks) return null;
+  const out: UriTemplateMatch = {};
+  for (const [s, items] of sinks) if (!collect(s, items, out)) return null;
+  return out;
 }

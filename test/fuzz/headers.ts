@@ -1,10 +1,15 @@
 /**
  * Fuzz properties of `Mcp-Param-*` / `Mcp-Name` header values: encodeHeaderValue, decodeHeaderValue,
- * headerParams, the client's paramHeaders and the transport's encodeNameHeader.
+ * headerParams, paramHeaderValues and the transport's encodeNameHeader.
  */
 import fc from 'fast-check';
-import { paramHeaders } from '../../src/client/era.ts';
-import { decodeHeaderValue, encodeHeaderValue, headerParams, type Tool } from '../../src/protocol/index.ts';
+import {
+  decodeHeaderValue,
+  encodeHeaderValue,
+  headerParams,
+  paramHeaderValues,
+  type Tool,
+} from '../../src/protocol/index.ts';
 import { encodeNameHeader } from '../../src/transport/streamable-http-modern.ts';
 import { jsonValueArb } from './arbitraries.ts';
 import { defineProperty, type FuzzGroup } from './runner.ts';
@@ -51,8 +56,8 @@ const valueArb: fc.Arbitrary<unknown> = fc.oneof(
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** What headerParams must answer for a tool whose annotations sit on top-level properties. */
-function expectedParams(props: Record<string, unknown>): Array<[string, string]> | undefined {
-  const out: Array<[string, string]> = [];
+function expectedParams(props: Record<string, unknown>): Array<[string[], string]> | undefined {
+  const out: Array<[string[], string]> = [];
   const seen = new Set<string>();
   for (const [name, schema] of Object.entries(props)) {
     if (typeof schema !== 'object' || schema === null || !('x-mcp-header' in schema)) continue;
@@ -61,10 +66,88 @@ function expectedParams(props: Record<string, unknown>): Array<[string, string]>
     if (type !== 'string' && type !== 'integer' && type !== 'boolean') return undefined;
     if (seen.has(header.toLowerCase())) return undefined;
     seen.add(header.toLowerCase());
-    out.push([name, header]);
+    out.push([[name], header]);
   }
   return out;
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * What headerParams must answer for any schema, written from the spec's Schema Extension section: the
+ * annotations on properties reached by `properties` keys alone, or undefined when one is anywhere else.
+ */
+function expectedNested(schema: unknown): Array<[string[], string]> | undefined {
+  const out: Array<[string[], string]> = [];
+  let valid = true;
+  const seen = new Set<string>();
+  const visit = (node: unknown, path: string[] | undefined, isRoot: boolean): void => {
+    if (!isObject(node)) return;
+    if ('x-mcp-header' in node) {
+      const { 'x-mcp-header': header, type } = node;
+      const ok =
+        path !== undefined &&
+        typeof header === 'string' &&
+        TOKEN.test(header) &&
+        (type === 'string' || type === 'integer' || type === 'boolean') &&
+        !seen.has(header.toLowerCase());
+      if (!ok) valid = false;
+      else {
+        seen.add(header.toLowerCase());
+        out.push([path, header]);
+      }
+    }
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'properties' && isObject(value)) {
+        for (const [name, sub] of Object.entries(value))
+          visit(sub, isRoot || path ? [...(path ?? []), name] : undefined, false);
+      } else if (['items', 'additionalProperties', 'not', 'if', 'then', 'else'].includes(key))
+        visit(value, undefined, false);
+      else if (['anyOf', 'oneOf', 'allOf', 'prefixItems'].includes(key) && Array.isArray(value)) {
+        for (const sub of value) visit(sub, undefined, false);
+      } else if (['$defs', 'patternProperties'].includes(key) && isObject(value)) {
+        for (const sub of Object.values(value)) visit(sub, undefined, false);
+      }
+    }
+  };
+  visit(schema, undefined, true);
+  return valid ? out : undefined;
+}
+
+const annotationArb = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('Region', 'Zone', 'X-Id', 'Tenant', 'a.b') },
+  { weight: 1, arbitrary: fc.constantFrom('region', '', 'has space', 'a:b') },
+);
+
+/** Schemas with annotations on nested properties, under items, composition keywords, $defs and the like. */
+const nestedSchemaArb: fc.Arbitrary<Record<string, unknown>> = fc.letrec<{ schema: Record<string, unknown> }>(
+  (tie) => ({
+    schema: fc.oneof(
+      { maxDepth: 4, depthSize: 'small', withCrossShrink: true },
+      fc.record(
+        {
+          type: fc.constantFrom('string', 'integer', 'boolean', 'number', 'object'),
+          'x-mcp-header': annotationArb,
+        },
+        { requiredKeys: ['type'] },
+      ),
+      fc.record({
+        type: fc.constant('object'),
+        properties: fc.dictionary(fc.constantFrom('a', 'b', 'region', 'odd key'), tie('schema'), {
+          maxKeys: 3,
+        }),
+      }),
+      fc
+        .tuple(fc.constantFrom('items', 'not', 'then', 'additionalProperties'), tie('schema'))
+        .map(([k, sub]) => ({ type: 'object', [k]: sub })),
+      fc
+        .tuple(fc.constantFrom('anyOf', 'allOf'), fc.array(tie('schema'), { minLength: 1, maxLength: 2 }))
+        .map(([k, subs]) => ({ [k]: subs })),
+      tie('schema').map((sub) => ({ type: 'object', $defs: { d: sub } })),
+    ),
+  }),
+).schema;
 
 const propertyArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.record(
@@ -144,21 +227,47 @@ export const headersFuzz: FuzzGroup = {
         },
       ),
     ),
-    defineProperty('paramHeaders sends one encoded Mcp-Param header per present argument', () =>
+    defineProperty('headerParams finds annotations on nested properties and refuses them anywhere else', () =>
+      fc.property(nestedSchemaArb, (schema) => {
+        const tool = { name: 't', inputSchema: { ...schema, type: 'object' } } as Tool;
+        const got = headerParams(tool);
+        const want = expectedNested(tool.inputSchema);
+        if (JSON.stringify(got) !== JSON.stringify(want)) {
+          throw new Error(`headerParams gave ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+        }
+      }),
+    ),
+    defineProperty('paramHeaderValues sends one encoded Mcp-Param header per value at a parameter path', () =>
       fc.property(
         fc.uniqueArray(
-          fc.tuple(fc.constantFrom('a', 'b', 'c', 'd'), fc.constantFrom('Region', 'Id', 'X-Y', 'T')),
+          fc.tuple(
+            fc.array(fc.constantFrom('a', 'b', 'c'), { minLength: 1, maxLength: 3 }),
+            fc.constantFrom('Region', 'Id', 'X-Y', 'T'),
+          ),
           {
-            selector: ([name, header]) => `${name}|${header.toLowerCase()}`,
+            selector: ([path, header]) => `${path.join('.')}|${header.toLowerCase()}`,
             maxLength: 4,
           },
         ),
-        fc.dictionary(fc.constantFrom('a', 'b', 'c', 'd'), valueArb),
+        fc.letrec<{ args: unknown }>((tie) => ({
+          args: fc.oneof(
+            { maxDepth: 3 },
+            valueArb,
+            fc.dictionary(fc.constantFrom('a', 'b', 'c'), tie('args'), { maxKeys: 3 }),
+          ),
+        })).args,
         (params, args) => {
-          const got = paramHeaders(params, args) ?? {};
+          const got = paramHeaderValues(params, args) ?? {};
           const want: Record<string, string> = {};
-          for (const [name, header] of params) {
-            const v = encodeHeaderValue(args[name]);
+          for (const [path, header] of params) {
+            let value: unknown = args;
+            for (const key of path) {
+              value =
+                value !== null && typeof value === 'object'
+                  ? (value as Record<string, unknown>)[key]
+                  : undefined;
+            }
+            const v = encodeHeaderValue(value);
             if (v !== undefined) want[`Mcp-Param-${header}`] = v;
           }
           if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`got ${JSON.stringify(got)}`);

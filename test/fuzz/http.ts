@@ -4,12 +4,18 @@
  * last against the client's own header encoding.
  */
 import fc from 'fast-check';
-import { paramHeaders } from '../../src/client/era.ts';
+import { jsonBodyText } from '../../src/http/beside.ts';
 import { accepts, parseBody, readBodyText } from '../../src/http/body.ts';
 import { checkHostAndOrigin, DEFAULT_ALLOWED_HOSTS } from '../../src/http/guard.ts';
 import { checkModernRequest } from '../../src/http/modern-check.ts';
-import { jsonBodyText } from '../../src/http/reply.ts';
-import { ErrorCode, type JsonRpcRequest, MetaKey, MODERN_REVISION } from '../../src/protocol/index.ts';
+import {
+  ErrorCode,
+  type JsonRpcRequest,
+  MetaKey,
+  MODERN_REVISION,
+  paramHeaderValues,
+  valueAtPath,
+} from '../../src/protocol/index.ts';
 import { modernHeaders } from '../../src/transport/streamable-http-modern.ts';
 import { anyText, cutBytes, cutsArb, jsonValueArb, messageLikeArb, utf8 } from './arbitraries.ts';
 import { readHeaderValue } from './headers.ts';
@@ -110,10 +116,11 @@ const argValueArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.boolean(),
   fc.constantFrom(null, undefined),
 );
-const PARAMS: ReadonlyArray<readonly [string, string]> = [
-  ['region', 'Region'],
-  ['count', 'Count'],
-  ['flag', 'Flag'],
+const PARAMS: ReadonlyArray<readonly [readonly string[], string]> = [
+  [['region'], 'Region'],
+  [['count'], 'Count'],
+  [['flag'], 'Flag'],
+  [['opts', 'zone'], 'Zone'],
 ];
 
 /** A 2026-07-28 request and the headers the client would send with it. */
@@ -126,7 +133,15 @@ const modernArb = fc
       fc.string({ unit: 'grapheme', maxLength: 5 }),
       fc.constant('=?base64?x?='),
     ),
-    args: fc.record({ region: argValueArb, count: argValueArb, flag: argValueArb }, { requiredKeys: [] }),
+    args: fc.record(
+      {
+        region: argValueArb,
+        count: argValueArb,
+        flag: argValueArb,
+        opts: fc.oneof(fc.record({ zone: argValueArb }, { requiredKeys: [] }), argValueArb),
+      },
+      { requiredKeys: [] },
+    ),
   })
   .map(({ id, method, name, args }) => {
     const params: Record<string, unknown> = {
@@ -138,12 +153,7 @@ const modernArb = fc
     const message = { jsonrpc: '2.0', id, method, params } as JsonRpcRequest;
     const headers: Record<string, string> = {
       ...modernHeaders(message, MODERN_REVISION),
-      ...(method === 'tools/call'
-        ? paramHeaders(
-            PARAMS.map(([a, h]) => [a, h]),
-            args,
-          )
-        : undefined),
+      ...(method === 'tools/call' ? paramHeaderValues(PARAMS, args) : undefined),
     };
     return { message, headers };
   });
@@ -345,14 +355,15 @@ export const httpModernFuzz: FuzzGroup = {
             if (typeof name === 'string' && (rawName === null || readHeaderValue(rawName) !== name)) {
               throw new Error(`accepted Mcp-Name ${String(rawName)} for ${JSON.stringify(name)}`);
             }
-            const args = (message.params?.arguments ?? {}) as Record<string, unknown>;
-            for (const [param, paramHeader] of message.method === 'tools/call' ? PARAMS : []) {
+            const args = message.params?.arguments;
+            for (const [path, paramHeader] of message.method === 'tools/call' ? PARAMS : []) {
               const raw = h.get(`mcp-param-${paramHeader}`);
+              const value = valueAtPath(args, path);
               if (raw === null) {
-                if (args[param] !== undefined && args[param] !== null)
+                if (value !== undefined && value !== null)
                   throw new Error(`accepted a missing ${paramHeader}`);
-              } else if (!agrees(readHeaderValue(raw), args[param])) {
-                throw new Error(`accepted ${paramHeader}: ${raw} for ${JSON.stringify(args[param])}`);
+              } else if (!agrees(readHeaderValue(raw), value)) {
+                throw new Error(`accepted ${paramHeader}: ${raw} for ${JSON.stringify(value)}`);
               }
             }
           },

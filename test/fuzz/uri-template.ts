@@ -6,6 +6,7 @@ import {
   UriTemplateError,
   type UriTemplateValue,
 } from '../../src/server/uri-template.ts';
+import { normalizeUri } from '../../src/server/uri-template-match.ts';
 import { anyText } from './arbitraries.ts';
 import { defineProperty, type FuzzGroup } from './runner.ts';
 
@@ -69,47 +70,6 @@ export const templateArb: fc.Arbitrary<GenPart[]> = fc
     );
   });
 
-/**
- * Adjusts a generated template to what the matcher can read back exactly:
- * - `*` is turned off on a `;` variable that has another `;` variable after it: such templates do not
- *   match their own expansions (`{;x*,y}` expands {x: ['a'], y: '1'} to ";x=a;y=1", which matches nothing);
- * - prefix modifiers are dropped: match does not limit a `{x:n}` capture to n characters, so where
- *   captures are ambiguous a prefixed variable can take more than its expansion could hold;
- * - expressions of the path are kept apart by a '/', and `{+x}` is kept only as the first expression:
- *   a non-reserved capture takes raw reserved characters that expansion would have encoded, so where
- *   captures are ambiguous it can take part of its neighbour (`{a}{b*}` expands a = '1', b = ['x', 'y']
- *   to "1x,y", matched as a = '1x,', b = ['y']; `{/a,b}/{+c,d*}` expands c = 'a/b', d = ['a/b', 'z']
- *   to "/a/b,a/b,z", matched as a = 'a', b = 'b,a', c = 'b', d = ['z']).
- */
-export function matchable(parts: readonly GenPart[]): GenPart[] {
-  let laterMatrix = false;
-  for (let k = parts.length - 1; k >= 0; k--) {
-    const p = parts[k];
-    if ('literal' in p || p.op !== ';') continue;
-    for (let i = p.vars.length - 1; i >= 0; i--) {
-      if (laterMatrix) p.vars[i] = { ...p.vars[i], explode: false };
-      laterMatrix = true;
-    }
-  }
-  const out: GenPart[] = [];
-  let afterExpression = false;
-  let slash = false;
-  for (const p of parts) {
-    if ('literal' in p) {
-      out.push(p);
-      slash ||= p.literal.includes('/');
-      continue;
-    }
-    const query = p.op === '?' || p.op === '&';
-    if (afterExpression && !slash && !query && p.op !== '#') out.push({ literal: '/' });
-    const op = p.op === '+' && afterExpression ? '' : p.op;
-    out.push({ op, vars: p.vars.map((v) => ({ ...v, prefix: 0 })) });
-    afterExpression = true;
-    slash = false;
-  }
-  return out;
-}
-
 /** The text of a generated template. */
 export function templateText(parts: readonly GenPart[]): string {
   return parts
@@ -122,57 +82,71 @@ export function templateText(parts: readonly GenPart[]): string {
 }
 
 const valueText = fc.oneof(
-  fc.string({ minLength: 1, maxLength: 8 }),
-  fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }),
-  fc.constantFrom('a/b', 'a?b', 'a#b', 'a&b=c', 'a,b', 'a.b', 'a;b', ' ', '%', '%41', 'é', '😀', '\uD800'),
+  fc.string({ maxLength: 8 }),
+  fc.string({ unit: 'binary', maxLength: 6 }),
+  fc.constantFrom(
+    'a/b',
+    'a?b',
+    'a#b',
+    'a&b=c',
+    'a,b',
+    'a.b',
+    'a;b',
+    ' ',
+    '%',
+    '%41',
+    '%2f',
+    '%C3',
+    '%A9',
+    'é',
+  ),
+  fc.constantFrom('😀', '\uD800', '%25', '%%41', ',', '.', '/', ';', '=', '&', '?', '#', 'x=1'),
 );
+const nonEmptyText = valueText.filter((x) => x !== '');
 
 /**
- * Values for a generated template: strings, or lists for exploded variables. Variables of `{x}` and
- * `{+x}` are always given (the matcher requires them, as documented), and so are those of `{#x,y}`
- * (the matcher takes a fragment expression whole: `{#a,b}` does not match "#1", the expansion of a = '1').
+ * Values for a generated template: strings, and lists wherever RFC 6570 allows one (not under a prefix
+ * modifier). Variables of `{x}` and `{+x}` are given and expand to something (the matcher requires them,
+ * as documented); all others may be absent, empty or lists holding empty strings.
  */
 function valuesArb(parts: readonly GenPart[]): fc.Arbitrary<Record<string, UriTemplateValue>> {
   const model: Record<string, fc.Arbitrary<UriTemplateValue>> = {};
   const required: string[] = [];
-  parts.forEach((p, k) => {
-    if ('literal' in p) return;
-    const avoid = unmatchable(parts, k);
+  for (const p of parts) {
+    if ('literal' in p) continue;
+    const needed = p.op === '' || p.op === '+';
     for (const v of p.vars) {
-      const text = valueText.filter((x) => ![...avoid].some((c) => x.includes(c)));
-      model[v.name] = v.explode ? fc.array(text, { minLength: 1, maxLength: 3 }) : text;
-      if (p.op === '' || p.op === '+' || p.op === '#') required.push(v.name);
+      const text = needed ? nonEmptyText : valueText;
+      const list = fc.array(text, { minLength: 1, maxLength: 3 });
+      model[v.name] = v.prefix > 0 ? text : fc.oneof(text, list);
+      if (needed) required.push(v.name);
     }
-  });
+  }
   return fc.record(model, { requiredKeys: required });
 }
 
-const RESERVED = ":/?#[]@!$&'()*+,;=";
+/** A template from the generator and values for it. */
+const templateWithValues = templateArb.chain((parts) => fc.tuple(fc.constant(parts), valuesArb(parts)));
 
-/**
- * Characters a value of expression `k` may not hold and still be read back, by the documented rules:
- * unencoded characters that a later part uses as a delimiter ('.' of a later `{.x}`, and for reserved
- * expansion '?', '#' and '&'), the expression's own separator, and '%' under reserved expansion (which
- * passes %XX through while matching decodes it).
- */
-function unmatchable(parts: readonly GenPart[], k: number): Set<string> {
-  const p = parts[k] as { op: Op; vars: GenVar[] };
-  const later = new Set<string>();
-  for (const q of parts.slice(k + 1)) {
-    if ('literal' in q) for (const c of q.literal) if (RESERVED.includes(c)) later.add(c);
-    if ('op' in q && q.op !== '' && q.op !== '+') later.add(q.op);
+/** `uri` with a few characters inserted, removed or replaced, to land near the template's language. */
+function mutate(uri: string, edits: ReadonlyArray<[number, number, string]>): string {
+  let out = uri;
+  for (const [at, kind, ch] of edits) {
+    const i = at % (out.length + 1);
+    if (kind === 0) out = out.slice(0, i) + ch + out.slice(i);
+    else if (kind === 1) out = out.slice(0, i) + out.slice(i + 1);
+    else out = out.slice(0, i) + ch + out.slice(i + 1);
   }
-  const avoid = new Set<string>();
-  const reserved = p.op === '+' || p.op === '#';
-  if (reserved) {
-    avoid.add('%');
-    for (const c of '?#&') if (later.has(c)) avoid.add(c);
-    if (p.vars.length > 1 || p.vars.some((v) => v.explode)) avoid.add(',');
-  } else if (later.has('.') || (p.op === '.' && (p.vars.length > 1 || p.vars.some((v) => v.explode)))) {
-    avoid.add('.');
-  }
-  return avoid;
+  return out;
 }
+const editsArb = fc.array(
+  fc.tuple(
+    fc.nat(),
+    fc.integer({ min: 0, max: 2 }),
+    fc.constantFrom(...'/?#&=,;.%*:@a0', '%2C', '%41', '%C3%A9', 'é', 'v0', 'v1=', ';v2', '&v3='),
+  ),
+  { minLength: 1, maxLength: 3 },
+);
 
 /** Template-like text: braces, operators, modifiers and junk mixed. */
 const templateishArb: fc.Arbitrary<string> = fc
@@ -295,27 +269,53 @@ export const uriTemplateFuzz: FuzzGroup = {
       fc.property(
         fc.constantFrom(...OPS),
         fc.integer({ min: 1, max: 6 }),
-        valueText.filter((x) => !x.includes('%')),
+        nonEmptyText,
         fc.constantFrom('', '/p', 'x:'),
         (op, prefix, value, lead) => {
           const t = new UriTemplate(`${lead}{${op}x:${prefix}}`);
           const uri = t.expand({ x: value });
           const m = t.match(uri);
-          if (m === null || t.expand(m) !== uri)
+          if (m === null || normalizeUri(t.expand(m)) !== normalizeUri(uri))
             throw new Error(`${t}: ${JSON.stringify(uri)} matched ${JSON.stringify(m)}`);
         },
       ),
     ),
-    defineProperty('expanding the values matched from an expansion gives the same URI', () =>
-      fc.property(
-        templateArb.map(matchable).chain((parts) => fc.tuple(fc.constant(parts), valuesArb(parts))),
-        ([parts, values]) => {
-          const t = new UriTemplate(templateText(parts));
-          const uri = t.expand(values);
-          const m = t.match(uri);
+    defineProperty('any expansion of any template matches, and the values found expand to the same URI', () =>
+      fc.property(templateWithValues, ([parts, values]) => {
+        const t = new UriTemplate(templateText(parts));
+        const uri = t.expand(values);
+        for (const exact of [true, false]) {
+          const m = t.match(uri, { exact });
           if (m === null) throw new Error(`${t} did not match its own expansion ${JSON.stringify(uri)}`);
           const again = t.expand(m);
-          if (again !== uri)
+          if (normalizeUri(again) !== normalizeUri(uri))
+            throw new Error(
+              `${t}: ${JSON.stringify(uri)} matched ${JSON.stringify(m)}, which expands to ${JSON.stringify(again)}`,
+            );
+        }
+      }),
+    ),
+    defineProperty('whenever a URI matches exactly, the values found expand to that very URI', () =>
+      fc.property(
+        templateWithValues,
+        editsArb,
+        fc.oneof(fc.constant(undefined), uriArb),
+        ([parts, values], edits, other) => {
+          const t = new UriTemplate(templateText(parts));
+          const uri = other ?? mutate(t.expand(values), edits);
+          const m = t.match(uri, { exact: true });
+          const loose = t.match(uri);
+          const query = parts.some((p) => 'op' in p && (p.op === '?' || p.op === '&'));
+          if (m === null) {
+            if (loose !== null && !query) throw new Error(`${t} matched ${JSON.stringify(uri)} only loosely`);
+            return;
+          }
+          if (JSON.stringify(loose) !== JSON.stringify(m))
+            throw new Error(
+              `${t}: ${JSON.stringify(uri)} gave ${JSON.stringify(loose)} and exactly ${JSON.stringify(m)}`,
+            );
+          const again = t.expand(m);
+          if (normalizeUri(again) !== normalizeUri(uri))
             throw new Error(
               `${t}: ${JSON.stringify(uri)} matched ${JSON.stringify(m)}, which expands to ${JSON.stringify(again)}`,
             );

@@ -1,9 +1,15 @@
 /**
  * `Mcp-Param-*` headers (2026-07-28, Streamable HTTP): the bridge passes those of a downstream HTTP
  * request on unchanged, and otherwise computes them from the `x-mcp-header` parameters of the tools
- * it has seen listed.
+ * it has seen listed (the value at each parameter's property path).
  */
-import { encodeHeaderValue, headerParams, type Params, type Tool } from '../../protocol/index.ts';
+import {
+  type HeaderParam,
+  headerParams,
+  type Params,
+  paramHeaderValues,
+  type Tool,
+} from '../../protocol/index.ts';
 import type { MessageInfo } from '../../rpc/index.ts';
 
 /** The `Mcp-Param-*` headers of the HTTP request that carried a message, if any. */
@@ -22,7 +28,7 @@ export function forwardedParamHeaders(info: MessageInfo | undefined): Record<str
 
 /** The header parameters of the tools seen in `tools/list` results. */
 export class ToolHeaders {
-  readonly #byTool = new Map<string, Array<[string, string]> | undefined>();
+  readonly #byTool = new Map<string, HeaderParam[] | undefined>();
 
   /** Whether the tool has been seen. */
   knows(name: string): boolean {
@@ -44,14 +50,6 @@ export class ToolHeaders {
     if (typeof name !== 'string') return undefined;
     const pairs = this.#byTool.get(name);
     if (!pairs || pairs.length === 0) return undefined;
-    const args = (params?.arguments ?? {}) as Record<string, unknown>;
-    let out: Record<string, string> | undefined;
-    for (const [param, header] of pairs) {
-      const value = encodeHeaderValue(args[param]);
-      if (value === undefined) continue;
-      out ??= {};
-      out[`Mcp-Param-${header}`] = value;
-    }
-    return out;
+    return paramHeaderValues(pairs, params?.arguments);
   }
 }
