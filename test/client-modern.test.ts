@@ -63,7 +63,15 @@ describe('client: era detection (basic/versioning, "Backward Compatibility")', (
     expect(client.revision).toBe('2025-11-25');
     expect(eraMemory.get('legacy-only')).toBe('legacy');
     const seen: string[] = [];
-    const s = server({ modern: false, middleware: [async (r, next) => (seen.push(r.method), next())] });
+    const s = server({
+      modern: false,
+      middleware: [
+        async (r, next) => {
+          seen.push(r.method);
+          return next();
+        },
+      ],
+    });
     await pair(s, new McpClient({ eraKey: 'legacy-only' }));
     expect(seen[0]).toBe('initialize');
   });

@@ -79,7 +79,7 @@ function registerResources(server: McpServer): void {
       mimeType: 'application/json',
       complete: { id: (value) => ['1', '2', '3', '123'].filter((v) => v.startsWith(value)) },
     },
-    (uri, vars) =>
+    (_uri, vars) =>
       JSON.stringify({ id: String(vars.id), templateTest: true, data: `Data for ID: ${String(vars.id)}` }),
   );
 }
