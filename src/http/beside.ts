@@ -30,6 +30,21 @@ interface CarriedResponse {
  */
 export const PROVIDED_BODIES: unique symbol = Symbol.for('mcpkit.http.providedBodies');
 
+/**
+ * The method a light stand-in for a Request (an adapter's) answers with a real Request made from
+ * it; see `realRequest`.
+ */
+export const REAL_REQUEST: unique symbol = Symbol.for('mcpkit.http.realRequest');
+
+/**
+ * The Request to show application code (`MessageInfo.request`): an adapter's light stand-in turned
+ * into a real Request, once; any other request as it is.
+ */
+export function realRequest(request: Request): Request {
+  const make = (request as { [REAL_REQUEST]?: () => Request })[REAL_REQUEST];
+  return make === undefined ? request : make.call(request);
+}
+
 /** Gives the handler a request's whole body as bytes, for a Request made without a body stream. */
 export function provideBody(request: Request, bytes: Uint8Array): void {
   (request as CarriedRequest)[BODY] = bytes;

@@ -134,7 +134,8 @@ export function createHttpHandler(host: SessionHost, options?: HttpHandlerOption
 
   return Object.defineProperties(serve, {
     fetch: { value: serve },
-    [PROVIDED_BODIES]: { value: true },
+    // With `auth`, the request goes to the application's verifier: it gets a real Request.
+    [PROVIDED_BODIES]: { value: resolved.auth === undefined },
     closeRequestStream: {
       value: (sessionId: string, requestId: RequestId) =>
         streamable(sessionId)?.closeRequestStream(requestId) ?? false,

@@ -7,6 +7,8 @@ export {
   provideBody,
   providedBody,
   provideSignal,
+  REAL_REQUEST,
+  realRequest,
   requestSignal,
   sseConnectionOf,
 } from './beside.ts';

@@ -4,7 +4,7 @@
  */
 import { ErrorCode } from '../protocol/index.ts';
 import { type Caller, checkRequestScopes, foreignSession } from './auth.ts';
-import { requestSignal } from './beside.ts';
+import { realRequest, requestSignal } from './beside.ts';
 import { isJsonContentType, parseBody, readBodyText } from './body.ts';
 import type { HandlerContext } from './context.ts';
 import { newSessionId } from './ids.ts';
@@ -122,7 +122,9 @@ export async function postLegacyMessage(
     return accepted();
   }
   session.deliver(body.value, {
-    request,
+    get request() {
+      return realRequest(request);
+    },
     protocolVersion: request.headers.get('mcp-protocol-version') ?? undefined,
     ...(caller ? { auth: caller.auth } : {}),
   });

@@ -1,7 +1,7 @@
 /** The checks and the answer shared by every Streamable HTTP POST, with sessions or without. */
 import { ErrorCode, FEATURES, isLegacyRevision, type JsonRpcRequest } from '../protocol/index.ts';
 import type { AuthInfo, MessageInfo } from '../rpc/index.ts';
-import { requestSignal } from './beside.ts';
+import { realRequest, requestSignal } from './beside.ts';
 import { accepts, duplicateId, isJsonContentType, type ParsedBody, parseBody, readBodyText } from './body.ts';
 import type { ResolvedOptions } from './options.ts';
 import { accepted, errorReply, jsonResponse, SESSION_NOT_FOUND, TRANSPORT_ERROR } from './reply.ts';
@@ -106,7 +106,9 @@ export async function answerPost(
     );
   }
   const info: HttpMessageInfo = {
-    request,
+    get request() {
+      return realRequest(request);
+    },
     protocolVersion: request.headers.get('mcp-protocol-version') ?? undefined,
   };
   if (auth) info.auth = auth;

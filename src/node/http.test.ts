@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROVIDED_BODIES, providedBody, requestSignal } from '../http/beside.ts';
+import { PROVIDED_BODIES, providedBody, realRequest, requestSignal } from '../http/beside.ts';
 import { jsonResponse } from '../http/reply.ts';
 import { type HttpServerHandle, serveHttp } from './http.ts';
 
@@ -67,28 +67,60 @@ describe('serveHttp / toNodeHandler', () => {
     });
   });
 
-  it('hands an arrived body beside the Request to a handler marked PROVIDED_BODIES, and writes its JSON text', async () => {
-    let seen: { body: ReadableStream | null; provided: string | undefined; signal: boolean } | undefined;
+  it('gives a handler marked PROVIDED_BODIES a light Request: body and signal beside it, headers as Headers reads them', async () => {
+    let seen: Record<string, unknown> | undefined;
     const marked = Object.assign(
       async (req: Request) => {
         const bytes = providedBody(req);
-        const signal = requestSignal(req) !== req.signal && !requestSignal(req).aborted;
-        seen = { body: req.body, provided: bytes && new TextDecoder().decode(bytes), signal };
+        const real = realRequest(req);
+        seen = {
+          body: req.body,
+          provided: bytes && new TextDecoder().decode(bytes),
+          signal: requestSignal(req) === req.signal && !req.signal.aborted,
+          method: req.method,
+          url: req.url,
+          mixedCase: req.headers.get('X-Twice'),
+          missing: req.headers.get('x-none'),
+          listed: [...req.headers].filter(([n]) => n.startsWith('x-')),
+          real: real instanceof Request && realRequest(req) === real,
+          realHeader: real.headers.get('x-twice'),
+          realBody: real.body,
+        };
         return jsonResponse(200, '{"ok":true}');
       },
       { [PROVIDED_BODIES]: true },
     );
     handle = await serveHttp(marked, { port: 0 });
-    const res = await fetch(`${handle.url}/mcp`, { method: 'POST', body: '{"hello":1}' });
-    expect(res.headers.get('content-length')).toBe('11');
-    expect(await res.text()).toBe('{"ok":true}');
-    expect(seen).toEqual({ body: null, provided: '{"hello":1}', signal: true });
+    const text = await rawExchange(handle.port, [
+      'POST /mcp?a=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Twice: one\r\nx-twice: two\r\nX-Alpha: a\r\n' +
+        'Content-Length: 11\r\nConnection: close\r\n\r\n{"hello":1}',
+    ]);
+    const { headers, body } = head(text);
+    expect(headers['content-length']).toBe('11');
+    expect(body).toBe('{"ok":true}');
+    expect(seen).toEqual({
+      body: null,
+      provided: '{"hello":1}',
+      signal: true,
+      method: 'POST',
+      url: 'http://127.0.0.1/mcp?a=1',
+      mixedCase: 'one, two',
+      missing: null,
+      listed: [
+        ['x-alpha', 'a'],
+        ['x-twice', 'one, two'],
+      ],
+      real: true,
+      realHeader: 'one, two',
+      realBody: null,
+    });
     await handle.close();
-    // An unmarked handler gets the body as a stream, as usual.
-    let plain: { stream: boolean; provided: boolean; text: string } | undefined;
+    // An unmarked handler gets a real Request with the body as a stream, as usual.
+    let plain: { real: boolean; stream: boolean; provided: boolean; text: string } | undefined;
     handle = await serveHttp(
       async (req) => {
         plain = {
+          real: req instanceof Request,
           stream: req.body !== null,
           provided: providedBody(req) !== undefined,
           text: await req.text(),
@@ -98,7 +130,7 @@ describe('serveHttp / toNodeHandler', () => {
       { port: 0 },
     );
     await (await fetch(`${handle.url}/mcp`, { method: 'POST', body: '{"hello":2}' })).text();
-    expect(plain).toEqual({ stream: true, provided: false, text: '{"hello":2}' });
+    expect(plain).toEqual({ real: true, stream: true, provided: false, text: '{"hello":2}' });
   });
 
   it('keeps every Set-Cookie header', async () => {

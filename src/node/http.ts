@@ -17,6 +17,7 @@ import {
   type SseConnection,
   sseConnectionOf,
 } from '../http/index.ts';
+import { lightRequest } from './light-request.ts';
 
 /** A web-standard handler: what `createHttpHandler` returns. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -92,9 +93,10 @@ function headerPairs(req: IncomingMessage): [string, string][] {
 }
 
 /**
- * Builds the Request; its signal aborts when the client goes away. With `provided` (a handler
- * marked PROVIDED_BODIES), bytes that have arrived and the signal go beside the Request instead of
- * in it: a body stream and a linked signal are the dearest parts of a Request.
+ * Builds the Request; its signal aborts when the client goes away. For a handler marked
+ * PROVIDED_BODIES (mcpkit's own) whose request has no body or one that has fully arrived, a light
+ * stand-in is made instead, the bytes and the signal handed over beside it: parsing the URL again,
+ * copying the headers and linking a second signal are the dearest parts of a Request.
  */
 function toRequest(
   req: IncomingMessage,
@@ -102,13 +104,21 @@ function toRequest(
   body: Uint8Array | IncomingMessage | null,
   provided: boolean,
 ): Request {
+  if (provided && body !== req) {
+    let url = requestUrl(req, false);
+    if (!URL.canParse(url)) url = requestUrl(req, true);
+    const request = lightRequest(req, url, signal);
+    if (body !== null) provideBody(request, body as Uint8Array);
+    provideSignal(request, signal);
+    deferBodies(request);
+    return request;
+  }
   const init: RequestInit & { duplex?: 'half' } = {
     method: req.method ?? 'GET',
     headers: headerPairs(req),
+    signal,
   };
-  if (!provided) init.signal = signal;
-  const beside = provided && body instanceof Uint8Array ? body : undefined;
-  if (body !== null && beside === undefined) {
+  if (body !== null) {
     init.body = body as unknown as BodyInit; // node:http requests are async iterables of bytes
     if (body === req) init.duplex = 'half';
   }
@@ -118,8 +128,6 @@ function toRequest(
   } catch {
     request = new Request(requestUrl(req, true), init);
   }
-  if (beside !== undefined) provideBody(request, beside);
-  if (provided) provideSignal(request, signal);
   deferBodies(request);
   return request;
 }
