@@ -87,8 +87,7 @@ export function createHttpHandler(host: SessionHost, options?: HttpHandlerOption
       if (metadata) return metadata;
       const denied = checkHostAndOrigin(incoming, resolved);
       if (denied) return denied;
-      const url = new URL(incoming.url);
-      const path = url.pathname;
+      const path = pathOf(incoming.url);
       const route =
         path === resolved.mcpPath
           ? 'mcp'
@@ -112,7 +111,7 @@ export function createHttpHandler(host: SessionHost, options?: HttpHandlerOption
       }
       if (route === 'mcp') return await serveEndpoint(request, ctx, caller);
       if (route === 'sse') return await openLegacySse(request, ctx, caller);
-      return await postLegacyMessage(request, url, ctx, caller);
+      return await postLegacyMessage(request, new URL(incoming.url), ctx, caller);
     } catch (error) {
       resolved.onError(error as Error);
       if (error instanceof StoreUnavailableError) {
@@ -162,6 +161,29 @@ export function createHttpHandler(host: SessionHost, options?: HttpHandlerOption
       },
     },
   }) as HttpHandler;
+}
+
+const PLAIN_PATH = /^\/[A-Za-z0-9/_~-]*$/;
+
+/**
+ * The path of a request URL as `new URL(url).pathname` gives it; without parsing when the path
+ * holds nothing a URL parser would rewrite (no dots, percent signs or backslashes).
+ */
+function pathOf(url: string): string {
+  const scheme = url.indexOf('://');
+  if (scheme > 0) {
+    const start = url.indexOf('/', scheme + 3);
+    if (start > 0) {
+      let end = url.length;
+      const query = url.indexOf('?', start);
+      if (query >= 0) end = query;
+      const hash = url.indexOf('#', start);
+      if (hash >= 0 && hash < end) end = hash;
+      const path = url.slice(start, end);
+      if (PLAIN_PATH.test(path) && url.indexOf('@') < 0) return path;
+    }
+  }
+  return new URL(url).pathname;
 }
 
 /** The MCP endpoint: each POST goes to its era; GET and DELETE exist only with sessions. */

@@ -73,6 +73,10 @@ describe('serveHttp / toNodeHandler', () => {
       async (req: Request) => {
         const bytes = providedBody(req);
         const real = realRequest(req);
+        const listed: [string, string][] = [];
+        req.headers.forEach((value, name) => {
+          if (name.startsWith('x-')) listed.push([name, value]);
+        });
         seen = {
           body: req.body,
           provided: bytes && new TextDecoder().decode(bytes),
@@ -81,7 +85,7 @@ describe('serveHttp / toNodeHandler', () => {
           url: req.url,
           mixedCase: req.headers.get('X-Twice'),
           missing: req.headers.get('x-none'),
-          listed: [...req.headers].filter(([n]) => n.startsWith('x-')),
+          listed,
           real: real instanceof Request && realRequest(req) === real,
           realHeader: real.headers.get('x-twice'),
           realBody: real.body,
