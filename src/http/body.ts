@@ -134,6 +134,7 @@ export function parseBody(text: string): ParsedBody | Response {
 
 /** The first request id that occurs twice in a list, if any. */
 export function duplicateId(requests: readonly JsonRpcRequest[]): RequestId | undefined {
+  if (requests.length < 2) return undefined;
   const seen = new Set<RequestId>();
   for (const r of requests) {
     if (seen.has(r.id)) return r.id;

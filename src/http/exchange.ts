@@ -125,7 +125,7 @@ export class ModernExchange implements Transport {
   }
 
   #finish(response: JsonRpcResponse): void {
-    const text = JSON.stringify(response);
+    const text = messageText(response);
     if (this.#conn) {
       this.#conn.event(text, undefined, 'message');
       this.#conn.end();

@@ -125,7 +125,8 @@ export async function answerPost(
   if (options.jsonResponse) {
     const reply = session.openJson(body.requests, body.batch);
     session.deliver(body.value, info, reply);
-    const text = await Promise.race([reply.done, aborted(requestSignal(request))]);
+    // Without a session the transport ends when the client goes away, and its reply with it.
+    const text = await (stateless ? reply.done : Promise.race([reply.done, aborted(requestSignal(request))]));
     if (text === undefined) {
       return errorReply(
         503,

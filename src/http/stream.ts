@@ -167,16 +167,14 @@ export class JsonReply implements ReplyTarget {
     });
   }
 
-  push(message: JsonRpcMessage | JsonRpcMessage[], _text: string, last: boolean): Promise<void> {
+  push(message: JsonRpcMessage | JsonRpcMessage[], text: string, last: boolean): Promise<void> {
     if (this.#ended) return Promise.resolve();
+    const single = this.#collected.length === 0 && !Array.isArray(message);
     if (Array.isArray(message)) this.#collected.push(...message);
     else this.#collected.push(message);
     if (last) {
-      this.#finish(
-        this.#batch || this.#collected.length > 1
-          ? JSON.stringify(this.#collected)
-          : JSON.stringify(this.#collected[0]),
-      );
+      // One response to one request: its text as it was serialized for sending.
+      this.#finish(single && !this.#batch ? text : JSON.stringify(this.#collected));
     }
     return Promise.resolve();
   }
