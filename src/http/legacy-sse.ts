@@ -4,12 +4,12 @@
  */
 import { ErrorCode } from '../protocol/index.ts';
 import { type Caller, checkRequestScopes, foreignSession } from './auth.ts';
-import { realRequest, requestSignal } from './beside.ts';
+import { requestSignal } from './beside.ts';
 import { isJsonContentType, parseBody, readBodyText } from './body.ts';
 import type { HandlerContext } from './context.ts';
 import { newSessionId } from './ids.ts';
 import { LegacySseSession } from './legacy-session.ts';
-import { checkVersionHeader } from './post.ts';
+import { checkVersionHeader, HttpInfo } from './post.ts';
 import { accepted, errorReply, methodNotAllowed, SESSION_NOT_FOUND, TRANSPORT_ERROR } from './reply.ts';
 import { SSE_HEADERS, SseConnection, sseResponse } from './sse.ts';
 
@@ -121,12 +121,8 @@ export async function postLegacyMessage(
     if (remote) ctx.cluster?.forwardLegacy(remote, body.value, caller?.auth);
     return accepted();
   }
-  session.deliver(body.value, {
-    get request() {
-      return realRequest(request);
-    },
-    protocolVersion: request.headers.get('mcp-protocol-version') ?? undefined,
-    ...(caller ? { auth: caller.auth } : {}),
-  });
+  const info = new HttpInfo(request, request.headers.get('mcp-protocol-version') ?? undefined);
+  if (caller) info.auth = caller.auth;
+  session.deliver(body.value, info);
   return accepted();
 }

@@ -5,12 +5,12 @@
  */
 import { ErrorCode, isResponse, MODERN_REVISION } from '../protocol/index.ts';
 import type { Caller } from './auth.ts';
-import { realRequest, requestSignal } from './beside.ts';
+import { requestSignal } from './beside.ts';
 import type { ParsedBody } from './body.ts';
 import type { HandlerContext } from './context.ts';
 import { ModernExchange } from './exchange.ts';
 import { checkModernRequest } from './modern-check.ts';
-import type { HttpMessageInfo } from './post.ts';
+import { HttpInfo } from './post.ts';
 import { accepted, errorReply } from './reply.ts';
 
 /** Serves one POST of the stateless revision. */
@@ -67,12 +67,7 @@ export async function serveModernPost(
     await exchange.terminate();
     return new Response(null, { status: 499 });
   }
-  const info: HttpMessageInfo = {
-    get request() {
-      return realRequest(request);
-    },
-    protocolVersion: MODERN_REVISION,
-  };
+  const info = new HttpInfo(request, MODERN_REVISION);
   if (caller) info.auth = caller.auth;
   exchange.deliver(body.value, info);
   return exchange.response;

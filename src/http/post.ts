@@ -18,6 +18,28 @@ export interface HttpMessageInfo extends MessageInfo {
   closeSseStream?: () => boolean;
 }
 
+/**
+ * The facts about a message that came by HTTP. Its `request` is what application code sees: an
+ * adapter's light stand-in is made a real Request when first read. (A class, not an object literal
+ * with a getter: such a literal costs a new hidden class per request.)
+ */
+export class HttpInfo implements HttpMessageInfo {
+  readonly #request: Request;
+  protocolVersion: string | undefined;
+  auth?: AuthInfo;
+  stateless?: boolean;
+  closeSseStream?: () => boolean;
+
+  constructor(request: Request, protocolVersion: string | undefined) {
+    this.#request = request;
+    this.protocolVersion = protocolVersion;
+  }
+
+  get request(): Request {
+    return realRequest(this.#request);
+  }
+}
+
 /** The revision assumed when a request carries no `MCP-Protocol-Version` header. */
 export const DEFAULT_HEADER_REVISION = '2025-03-26';
 
@@ -105,12 +127,7 @@ export async function answerPost(
       'Session not found: it was closed while this request was read; start a new session.',
     );
   }
-  const info: HttpMessageInfo = {
-    get request() {
-      return realRequest(request);
-    },
-    protocolVersion: request.headers.get('mcp-protocol-version') ?? undefined,
-  };
+  const info = new HttpInfo(request, request.headers.get('mcp-protocol-version') ?? undefined);
   if (auth) info.auth = auth;
   if (stateless) {
     info.stateless = true;

@@ -56,17 +56,8 @@ export class JsonRpcPeer {
     this.#maxDepth = options.maxDepth ?? 64;
     this.#maxInflight = options.maxInflight ?? 1024;
     const mw = options.middleware ?? [];
-    this.#inbound = compose(mw, async (r) => {
-      const ctx: InboundContext = {
-        id: r.id,
-        method: r.method,
-        info: r.info,
-        get signal() {
-          return r.signal;
-        },
-      };
-      return options.onRequest(r.method, r.params, ctx);
-    });
+    // The request object itself is the handler's context (id, method, info, signal).
+    this.#inbound = compose(mw, async (r) => options.onRequest(r.method, r.params, r));
     this.#outbound =
       mw.length === 0
         ? undefined
@@ -253,16 +244,7 @@ export class JsonRpcPeer {
     inflight.set(id, flight);
     let promise: Promise<Result>;
     try {
-      promise = this.#inbound({
-        direction: 'inbound',
-        method,
-        params: request.params,
-        id,
-        info,
-        get signal() {
-          return flight.signal;
-        },
-      });
+      promise = this.#inbound(new InboundRequest(method, request.params, id, info, flight));
     } catch (error) {
       promise = Promise.reject(error);
     }
@@ -511,6 +493,37 @@ export class JsonRpcPeer {
       for (const flight of inflight?.values() ?? []) flight.abort(error);
     }
     this.#options.onClose?.(reason);
+  }
+}
+
+/**
+ * An inbound request as middleware and its handler see it; the signal is made when first read. A
+ * class rather than an object literal with a getter, which would cost a hidden class per request.
+ */
+class InboundRequest implements MiddlewareRequest, InboundContext {
+  readonly direction = 'inbound';
+  readonly method: string;
+  params: Params | undefined;
+  readonly id: RequestId;
+  readonly info: MessageInfo | undefined;
+  readonly #flight: InflightRequest;
+
+  constructor(
+    method: string,
+    params: Params | undefined,
+    id: RequestId,
+    info: MessageInfo | undefined,
+    flight: InflightRequest,
+  ) {
+    this.method = method;
+    this.params = params;
+    this.id = id;
+    this.info = info;
+    this.#flight = flight;
+  }
+
+  get signal(): AbortSignal {
+    return this.#flight.signal;
   }
 }
 
