@@ -160,6 +160,20 @@ describe('JSON nesting depth', () => {
   });
 });
 
+/** Starts a `wait` call per id, each answered on a POST stream left open; `held` aborts them. */
+async function holdCalls(
+  url: string,
+  headers: Record<string, string>,
+  ids: number[],
+  held: AbortController[],
+): Promise<void> {
+  for (const id of ids) {
+    const ac = new AbortController();
+    held.push(ac);
+    expect((await post(url, callTool(id, 'wait'), headers, ac.signal)).status).toBe(200);
+  }
+}
+
 describe('requests in flight per session', () => {
   it('stdio: past 1,024 requests in flight the next is answered with an error at once; cancelling frees the slots', async () => {
     const c = lineChild(STDIO_SERVER);
@@ -209,12 +223,7 @@ describe('requests in flight per session', () => {
     const held: AbortController[] = [];
     try {
       const { headers } = await openSession(s.url);
-      for (const id of [1, 2]) {
-        const ac = new AbortController();
-        held.push(ac);
-        const res = await post(s.url, callTool(id, 'wait'), headers, ac.signal);
-        expect(res.status).toBe(200);
-      }
+      await holdCalls(s.url, headers, [1, 2], held);
       const third = await post(s.url, callTool(3, 'wait'), headers);
       const [answer] = messages((await readEvents(third)).events);
       expect(answer?.id).toBe(3);
@@ -244,11 +253,7 @@ describe('streams per session', () => {
     const held: AbortController[] = [];
     try {
       const { headers } = await openSession(s.url);
-      for (const id of [1, 2]) {
-        const ac = new AbortController();
-        held.push(ac);
-        expect((await post(s.url, callTool(id, 'wait'), headers, ac.signal)).status).toBe(200);
-      }
+      await holdCalls(s.url, headers, [1, 2], held);
       const refused = await post(s.url, callTool(3, 'echo'), headers);
       expect(refused.status).toBe(429);
       expect(refused.headers.get('retry-after')).toBe('1');
