@@ -19,6 +19,9 @@ describe('canonicalResourceUri', () => {
   it('refuses fragments, queries, relative and non-http URIs, naming the problem', () => {
     expect(() => canonicalResourceUri('https://mcp.example.com#f')).toThrow(/fragment/);
     expect(() => canonicalResourceUri('https://mcp.example.com/?a=1')).toThrow(/query/);
+    // An empty query leaves URL.search empty but is still a query (found by the OAuth fuzz run).
+    expect(() => canonicalResourceUri('https://mcp.example.com?')).toThrow(/query/);
+    expect(() => canonicalResourceUri('https://mcp.example.com/mcp?')).toThrow(/query/);
     expect(() => canonicalResourceUri('mcp.example.com')).toThrow(/not an absolute URI/);
     expect(() => canonicalResourceUri('ftp://mcp.example.com')).toThrow(/https/);
   });

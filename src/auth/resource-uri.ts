@@ -22,7 +22,10 @@ export function canonicalResourceUri(input: string | URL): string {
   if (url.hash !== '' || String(input).includes('#')) {
     throw new TypeError(`The resource URI ${String(input)} must not contain a fragment.`);
   }
-  if (url.search !== '') throw new TypeError(`The resource URI ${String(input)} must not contain a query.`);
+  // An empty query ('?' alone) leaves `search` empty but stays in `href`.
+  if (url.search !== '' || url.href.includes('?')) {
+    throw new TypeError(`The resource URI ${String(input)} must not contain a query.`);
+  }
   const text = url.href;
   return url.pathname === '/' ? text.slice(0, -1) : text;
 }

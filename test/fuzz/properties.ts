@@ -2,6 +2,7 @@
 import { headersFuzz } from './headers.ts';
 import { httpBodyFuzz, httpGuardFuzz, httpModernFuzz } from './http.ts';
 import { jsonrpcFuzz } from './jsonrpc.ts';
+import { oauthFuzz } from './oauth.ts';
 import { peerFuzz } from './peer.ts';
 import { requestStateFuzz } from './request-state.ts';
 import type { FuzzGroup } from './runner.ts';
@@ -25,4 +26,5 @@ export const FUZZ_GROUPS: readonly FuzzGroup[] = [
   httpBodyFuzz,
   httpGuardFuzz,
   httpModernFuzz,
+  oauthFuzz,
 ];
