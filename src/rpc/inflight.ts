@@ -1,4 +1,8 @@
-/** An inbound request being served, with a lazily made AbortSignal. */
+/** An inbound request being served, with a lazily made AbortSignal, and how middleware sees it. */
+import type { Params, RequestId } from '../protocol/index.ts';
+import type { MiddlewareRequest } from './compose.ts';
+import type { InboundContext } from './options.ts';
+import type { MessageInfo } from './transport.ts';
 
 /**
  * An inbound request being served. Its AbortSignal is made only when something asks for it: most
@@ -29,5 +33,36 @@ export class InflightRequest {
     this.#aborted = true;
     this.#reason = reason;
     this.#controller?.abort(reason);
+  }
+}
+
+/**
+ * An inbound request as middleware and its handler see it; the signal is made when first read. A
+ * class rather than an object literal with a getter, which would cost a hidden class per request.
+ */
+export class InboundRequest implements MiddlewareRequest, InboundContext {
+  readonly direction = 'inbound';
+  readonly method: string;
+  params: Params | undefined;
+  readonly id: RequestId;
+  readonly info: MessageInfo | undefined;
+  readonly #flight: InflightRequest;
+
+  constructor(
+    method: string,
+    params: Params | undefined,
+    id: RequestId,
+    info: MessageInfo | undefined,
+    flight: InflightRequest,
+  ) {
+    this.method = method;
+    this.params = params;
+    this.id = id;
+    this.info = info;
+    this.#flight = flight;
+  }
+
+  get signal(): AbortSignal {
+    return this.#flight.signal;
   }
 }

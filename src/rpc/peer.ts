@@ -23,8 +23,8 @@ import {
   RequestTimeoutError,
 } from '../protocol/index.ts';
 import { compose, type MiddlewareRequest } from './compose.ts';
-import { InflightRequest } from './inflight.ts';
-import type { InboundContext, PeerOptions, RequestOptions } from './options.ts';
+import { InboundRequest, InflightRequest } from './inflight.ts';
+import type { PeerOptions, RequestOptions } from './options.ts';
 import { type Pending, PendingRequests } from './pending.ts';
 import type { MessageInfo, SendOptions, Transport, TransportSink } from './transport.ts';
 
@@ -493,37 +493,6 @@ export class JsonRpcPeer {
       for (const flight of inflight?.values() ?? []) flight.abort(error);
     }
     this.#options.onClose?.(reason);
-  }
-}
-
-/**
- * An inbound request as middleware and its handler see it; the signal is made when first read. A
- * class rather than an object literal with a getter, which would cost a hidden class per request.
- */
-class InboundRequest implements MiddlewareRequest, InboundContext {
-  readonly direction = 'inbound';
-  readonly method: string;
-  params: Params | undefined;
-  readonly id: RequestId;
-  readonly info: MessageInfo | undefined;
-  readonly #flight: InflightRequest;
-
-  constructor(
-    method: string,
-    params: Params | undefined,
-    id: RequestId,
-    info: MessageInfo | undefined,
-    flight: InflightRequest,
-  ) {
-    this.method = method;
-    this.params = params;
-    this.id = id;
-    this.info = info;
-    this.#flight = flight;
-  }
-
-  get signal(): AbortSignal {
-    return this.#flight.signal;
   }
 }
 
