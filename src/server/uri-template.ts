@@ -21,7 +21,8 @@
  * - A variable used twice must match the same value both times.
  */
 
-import { collect, compile, normalizeUri, run, type Token } from './uri-template-match.ts';
+import { compile, normalizeUri, type Token } from './uri-template-compile.ts';
+import { collect, run } from './uri-template-match.ts';
 import {
   expandExpression,
   type Part,

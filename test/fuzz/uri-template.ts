@@ -6,7 +6,7 @@ import {
   UriTemplateError,
   type UriTemplateValue,
 } from '../../src/server/uri-template.ts';
-import { normalizeUri } from '../../src/server/uri-template-match.ts';
+import { normalizeUri } from '../../src/server/uri-template-compile.ts';
 import { anyText } from './arbitraries.ts';
 import { defineProperty, type FuzzGroup } from './runner.ts';
 
