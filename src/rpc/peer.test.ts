@@ -179,3 +179,23 @@ describe('basic/utilities/cancellation: the signal of a request', () => {
     expect(sent).toEqual([]);
   });
 });
+
+describe('limits: nesting depth', () => {
+  it('refuses a text frame one level past maxDepth and serves one at it, short frames included', async () => {
+    const { transport, sent, sink } = capture();
+    const peer = new JsonRpcPeer({ onRequest: () => ({ ok: true }), maxDepth: 40 });
+    await peer.connect(transport);
+    // The message object is level 1 and params level 2: `levels` more objects inside params.
+    const nested = (levels: number) => '{"a":'.repeat(levels) + '{}' + '}'.repeat(levels);
+    const frame = (id: number, levels: number) =>
+      `{"jsonrpc":"2.0","id":${id},"method":"m","params":${nested(levels)}}`;
+    sink().receiveText(frame(1, 38)); // depth 40
+    sink().receiveText(frame(2, 39)); // depth 41
+    sink().receiveText('{"jsonrpc":"2.0","id":3,"method":"m"}'); // shorter than any frame that could nest 41 deep
+    await tick();
+    const byId = new Map((sent as { id: number; error?: { code: number } }[]).map((m) => [m.id, m]));
+    expect(byId.get(1)?.error).toBeUndefined();
+    expect(byId.get(2)?.error?.code).toBe(-32600);
+    expect(byId.get(3)?.error).toBeUndefined();
+  });
+});

@@ -127,7 +127,9 @@ export class JsonRpcPeer {
       this.#write(errorResponse(null, ErrorCode.ParseError, `Parse error: ${(error as Error).message}`));
       return;
     }
-    this.receive(value, info);
+    // Nesting deeper than maxDepth takes at least 2 × (maxDepth + 1) bracket characters.
+    if (text.length <= 2 * this.#maxDepth + 1) this.#dispatch(value, info);
+    else this.receive(value, info);
   }
 
   /** Feeds one parsed message (or batch) to the peer. */
@@ -151,6 +153,10 @@ export class JsonRpcPeer {
       );
       return;
     }
+    this.#dispatch(value, info);
+  }
+
+  #dispatch(value: unknown, info: MessageInfo | undefined): void {
     if (Array.isArray(value)) {
       this.#receiveBatch(value, info);
       return;
