@@ -35,7 +35,7 @@ export function oauthOptionsFor(env: ScenarioEnv): OAuthClientOptions {
     redirectUri: REDIRECT_URI,
     redirect: headlessRedirect(),
     // The mocks listen on localhost: their metadata and endpoints are loopback URLs.
-    allowPrivateNetwork: true,
+    allowLoopback: true,
     clientMetadataUrl: CLIENT_METADATA_URL,
     clientMetadata: { client_name: 'mcpkit-conformance-client' },
   };

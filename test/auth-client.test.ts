@@ -119,7 +119,7 @@ describe('authorization server metadata', () => {
     const as = await startAs();
     const mcp = await startProtectedMcp({ issuer: as.issuer });
     await expect(connectWithOAuth(mcp.url, { ...flow, allowPrivateNetwork: false })).rejects.toThrow(
-      /Refusing authorization server metadata http:\/\/localhost:\d+\/\.well-known\/oauth-authorization-server: .*allowPrivateNetwork: true/,
+      /Refusing authorization server metadata http:\/\/localhost:\d+\/\.well-known\/oauth-authorization-server: .*allowLoopback: true/,
     );
     expect(as.seen).toEqual([]);
   });

@@ -39,12 +39,14 @@ export interface AuthorizationRequestOptions {
   dpopJkt?: string;
 }
 
-/** Builds the authorization URL; refuses servers that do not advertise PKCE S256. */
-export async function buildAuthorizationRequest(
+/**
+ * Checks that `as` can run the authorization code flow safely: PKCE with S256 advertised, and an
+ * authorization endpoint that passes the network guard. Returns that endpoint.
+ */
+export async function assertAuthorizationCodeSupport(
   ctx: DiscoveryContext,
   as: oauth.AuthorizationServer,
-  options: AuthorizationRequestOptions,
-): Promise<{ url: URL; pending: PendingAuthorization }> {
+): Promise<URL> {
   if (!as.code_challenge_methods_supported?.includes('S256')) {
     throw new OAuthFlowError(
       'pkce_unsupported',
@@ -57,8 +59,24 @@ export async function buildAuthorizationRequest(
       `The authorization server ${as.issuer} has no authorization_endpoint.`,
     );
   }
+  if (!URL.canParse(as.authorization_endpoint)) {
+    throw new OAuthFlowError(
+      'invalid_metadata',
+      `The authorization_endpoint of ${as.issuer} is not an absolute URL.`,
+    );
+  }
   const url = new URL(as.authorization_endpoint);
   await vetUrl(ctx, url, 'authorization endpoint');
+  return url;
+}
+
+/** Builds the authorization URL; refuses servers that do not advertise PKCE S256. */
+export async function buildAuthorizationRequest(
+  ctx: DiscoveryContext,
+  as: oauth.AuthorizationServer,
+  options: AuthorizationRequestOptions,
+): Promise<{ url: URL; pending: PendingAuthorization }> {
+  const url = await assertAuthorizationCodeSupport(ctx, as);
   const codeVerifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
   const q = url.searchParams;

@@ -2,15 +2,16 @@
  * Discovery, in the spec's order: the Protected Resource Metadata named by the challenge, else at the
  * path-specific then root well-known URL; then the authorization server metadata (RFC 8414, then
  * OpenID Connect), whose `issuer` must equal the identifier it was found from; and the 2025-03-26
- * fallbacks (metadata at the MCP server's origin, else default endpoints there).
+ * fallbacks (metadata at the MCP server's origin, whose `issuer` must be that origin, else default
+ * endpoints there). Every URL passes the network guard before it is fetched.
  */
 import type * as oauth from 'oauth4webapi';
 import { OAuthFlowError } from './errors.ts';
-import { assertSafeUrl, type NetworkPolicy } from './network-guard.ts';
+import { assertSafeScheme, assertSafeUrl, type NetworkPolicy } from './network-guard.ts';
 import {
   authorizationServerMetadataUrls,
   protectedResourceMetadataUrls,
-  resourceCovers,
+  resourceMatches,
 } from './resource-uri.ts';
 
 /** The fetch function the client flows use. */
@@ -26,6 +27,8 @@ export interface DiscoveryContext {
   policy: NetworkPolicy;
   /** Sent as `MCP-Protocol-Version` on metadata requests, when known. */
   protocolVersion?: string;
+  /** Accept a `resource` in Protected Resource Metadata that is any parent path of the server (default false). */
+  allowParentResource?: boolean;
 }
 
 /** Protected Resource Metadata as a client reads it. */
@@ -36,10 +39,30 @@ export interface ResourceMetadata {
   [field: string]: unknown;
 }
 
-/** Refuses a URL learned from the network unless it is on the MCP server's own origin or passes the guard. */
+/**
+ * Refuses a URL learned from the network unless it passes the guard: https (or loopback http) and no
+ * credentials always; the address check is skipped only on the MCP server's own origin, which the
+ * user chose.
+ */
 export async function vetUrl(ctx: DiscoveryContext, url: URL, what: string): Promise<void> {
-  if (url.origin === ctx.serverUrl.origin) return;
-  await assertSafeUrl(url, what, ctx.policy);
+  if (url.origin === ctx.serverUrl.origin) assertSafeScheme(url, what);
+  else await assertSafeUrl(url, what, ctx.policy);
+}
+
+/**
+ * Checks an authorization server identifier named by metadata (RFC 8414 §2): an absolute https URL
+ * (http on localhost) without credentials, query or fragment.
+ */
+export function checkIssuerIdentifier(issuer: string, where: string): URL {
+  const url = URL.canParse(issuer) ? new URL(issuer) : undefined;
+  if (url === undefined || url.search !== '' || url.hash !== '' || /[?#]/.test(issuer)) {
+    throw new OAuthFlowError(
+      'invalid_metadata',
+      `The authorization server ${JSON.stringify(issuer)} named by ${where} is not a valid issuer identifier (an absolute https URL without query or fragment).`,
+    );
+  }
+  assertSafeScheme(url, `the authorization server named by ${where}`);
+  return url;
 }
 
 interface Fetched {
@@ -114,10 +137,10 @@ function checkResourceMetadata(
       `The protected resource metadata at ${url.href} has no "resource".`,
     );
   }
-  if (!resourceCovers(resource, ctx.serverUrl)) {
+  if (!resourceMatches(resource, ctx.serverUrl, url, ctx.allowParentResource)) {
     throw new OAuthFlowError(
       'resource_mismatch',
-      `The protected resource metadata at ${url.href} is for resource ${resource}, which is not the MCP server ${ctx.serverUrl.href}; refusing to get a token for it.`,
+      `The protected resource metadata at ${url.href} is for resource ${resource}, which is not the MCP server ${ctx.serverUrl.href} (RFC 9728 §3.3 asks for the identical identifier; a parent path is accepted only from its own well-known URL, or with allowParentResource: true); refusing to get a token for it.`,
     );
   }
   if (
@@ -130,6 +153,8 @@ function checkResourceMetadata(
       `The protected resource metadata at ${url.href} must list "authorization_servers" (absolute URLs).`,
     );
   }
+  for (const server of servers)
+    checkIssuerIdentifier(server, `the protected resource metadata at ${url.href}`);
   if (scopes !== undefined && !(Array.isArray(scopes) && scopes.every((s) => typeof s === 'string'))) {
     throw new OAuthFlowError(
       'invalid_metadata',
@@ -144,6 +169,7 @@ export async function discoverAuthorizationServer(
   ctx: DiscoveryContext,
   issuer: string,
 ): Promise<oauth.AuthorizationServer> {
+  checkIssuerIdentifier(issuer, 'the MCP server');
   const tried: string[] = [];
   for (const url of authorizationServerMetadataUrls(issuer)) {
     const got = await getJson(ctx, url, 'authorization server metadata');
@@ -183,16 +209,23 @@ function checkEndpoints(json: Record<string, unknown>, url: URL): oauth.Authoriz
 
 /**
  * The 2025-03-26 fallback for servers without Protected Resource Metadata: the authorization server
- * is the MCP server's origin; its RFC 8414 metadata if it has some, else `/authorize`, `/token` and
- * `/register` there.
+ * is the MCP server's origin; its RFC 8414 metadata if it has some (whose `issuer` must be that
+ * origin, RFC 8414 §3.3: metadata naming another issuer would draw that issuer's client credentials
+ * to endpoints of this server's choosing), else `/authorize`, `/token` and `/register` there.
  */
 export async function legacyAuthorizationServer(ctx: DiscoveryContext): Promise<oauth.AuthorizationServer> {
   const origin = ctx.serverUrl.origin;
   const url = new URL('/.well-known/oauth-authorization-server', origin);
   const got = await getJson(ctx, url, 'authorization server metadata');
   if (got.json) {
-    const metadata = checkEndpoints(got.json, url);
-    return typeof metadata.issuer === 'string' ? metadata : { ...metadata, issuer: origin };
+    const issuer = got.json.issuer;
+    if (issuer !== origin) {
+      throw new OAuthFlowError(
+        'issuer_mismatch',
+        `The authorization server metadata at ${url.href} names issuer ${JSON.stringify(issuer)}, not ${origin}, the MCP server's origin it was found from (RFC 8414 §3.3); it is not used.`,
+      );
+    }
+    return checkEndpoints(got.json, url);
   }
   return {
     issuer: origin,

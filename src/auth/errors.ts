@@ -15,6 +15,9 @@ export type OAuthErrorCode =
   | 'state_mismatch'
   | 'token_error'
   | 'step_up_limit'
+  | 'timeout'
+  | 'response_too_large'
+  | 'redirect_refused'
   | 'configuration';
 
 /** A failure of discovery, registration, authorization or a token request. */

@@ -6,13 +6,20 @@
 import type * as oauth from 'oauth4webapi';
 import {
   type AuthorizationRedirect,
+  assertAuthorizationCodeSupport,
   buildAuthorizationRequest,
   validateAuthorizationResponse,
 } from './authorization.ts';
 import type { DiscoveryContext } from './discovery.ts';
 import { OAuthFlowError } from './errors.ts';
 import { type RegistrationOptions, resolveClient } from './registration.ts';
-import { exchangeCode, genericGrant, tokenEndpoint, tokenParameters } from './token-endpoint.ts';
+import {
+  exchangeCode,
+  genericGrant,
+  tokenEndpoint,
+  tokenParameters,
+  vetTokenEndpoint,
+} from './token-endpoint.ts';
 import type { TokenStore } from './token-store.ts';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -49,9 +56,14 @@ export interface GrantRequest {
   dpop: oauth.DPoPHandle | undefined;
 }
 
-/** Runs the configured grant and resolves the token response. */
+/**
+ * Runs the configured grant and resolves the token response. Everything the metadata must offer for
+ * the grant is checked (and every endpoint vetted) before a client registers or anything is sent.
+ */
 export async function obtainTokens(r: GrantRequest): Promise<oauth.TokenEndpointResponse> {
   const { grant } = r;
+  if (grant.type === 'authorization_code') await assertAuthorizationCodeSupport(r.ctx, r.as);
+  await vetTokenEndpoint(r.ctx, r.as);
   if (grant.type === 'authorization_code') return authorizationCodeFlow(r);
   const client = await resolveClient(
     r.ctx,
@@ -62,7 +74,7 @@ export async function obtainTokens(r: GrantRequest): Promise<oauth.TokenEndpoint
     grantTypesOf(grant),
     r.scope,
   );
-  const ep = await tokenEndpoint(r.as, client, r.ctx.fetch, r.dpop);
+  const ep = await tokenEndpoint(r.ctx, r.as, client, r.dpop);
   const params = tokenParameters(r.resource, r.scope);
   if (grant.type === 'client_credentials') return genericGrant(ep, 'client_credentials', params);
   if (grant.type === 'jwt_bearer')
@@ -93,7 +105,7 @@ async function authorizationCodeFlow(r: GrantRequest): Promise<oauth.TokenEndpoi
     grantTypesOf(r.grant),
     r.scope,
   );
-  const ep = await tokenEndpoint(r.as, client, r.ctx.fetch, r.dpop);
+  const ep = await tokenEndpoint(r.ctx, r.as, client, r.dpop);
   const { url, pending } = await buildAuthorizationRequest(r.ctx, r.as, {
     clientId: client.clientId,
     redirectUri: r.redirectUri,
@@ -116,7 +128,7 @@ async function exchangeAtIdp(
     clientId: grant.idpClientId,
     ...(grant.idpClientSecret ? { clientSecret: grant.idpClientSecret } : {}),
   };
-  const ep = await tokenEndpoint(idp, identity, r.ctx.fetch);
+  const ep = await tokenEndpoint(r.ctx, idp, identity, undefined, true);
   const params: Record<string, string> = {
     requested_token_type: 'urn:ietf:params:oauth:token-type:id-jag',
     subject_token: await grant.idToken(),

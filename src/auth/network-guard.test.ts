@@ -26,7 +26,7 @@ describe('assertSafeUrl', () => {
       /must use https/,
     );
     await expect(assertSafeUrl(new URL('http://127.0.0.1:9/x'), 'the AS metadata', {})).rejects.toThrow(
-      /allowPrivateNetwork/,
+      /loopback address\. Set allowLoopback: true/,
     );
     await expect(assertSafeUrl(new URL('https://10.0.0.1/'), 'x', {})).rejects.toMatchObject({
       code: 'private_address',

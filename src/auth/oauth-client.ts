@@ -18,6 +18,7 @@ import { createDpopHandle, dpopFetch } from './dpop-client.ts';
 import { OAuthFlowError } from './errors.ts';
 import { type OAuthGrant, obtainTokens } from './grants.ts';
 import type { NetworkPolicy } from './network-guard.ts';
+import { boundedOAuthFetch, type OAuthRequestLimits } from './oauth-fetch.ts';
 import { checkClientMetadataUrl, type RegistrationOptions, resolveClient } from './registration.ts';
 import { canonicalResourceUri, redirectUriProblem } from './resource-uri.ts';
 import { parseScopes, unionScopes } from './scopes.ts';
@@ -25,7 +26,7 @@ import { refreshGrant, tokenEndpoint } from './token-endpoint.ts';
 import { MemoryTokenStore, type StoredTokens, type TokenStore } from './token-store.ts';
 
 /** Options of `createOAuthClient`. */
-export interface OAuthClientOptions extends RegistrationOptions, NetworkPolicy {
+export interface OAuthClientOptions extends RegistrationOptions, NetworkPolicy, OAuthRequestLimits {
   /** The MCP endpoint this client authorizes for. */
   serverUrl: string | URL;
   /** The redirect URI registered for the authorization code flow. */
@@ -52,6 +53,12 @@ export interface OAuthClientOptions extends RegistrationOptions, NetworkPolicy {
   protocolVersion?: string;
   /** Refresh this many seconds before the access token expires (default 60). */
   refreshSkewSec?: number;
+  /**
+   * Accept Protected Resource Metadata whose `resource` is any parent path of the server URL (default
+   * false: RFC 9728 §3.3 wants the identical identifier, or the one the metadata's well-known URL was
+   * built from). For servers that publish their origin at a path-specific URL.
+   */
+  allowParentResource?: boolean;
 }
 
 interface Discovered {
@@ -89,8 +96,13 @@ export class OAuthClient {
     this.#store = options.store ?? new MemoryTokenStore();
     this.#ctx = {
       serverUrl,
-      fetch: this.#inner,
-      policy: { allowPrivateNetwork: options.allowPrivateNetwork, resolveHost: options.resolveHost },
+      fetch: boundedOAuthFetch(this.#inner, options),
+      policy: {
+        allowPrivateNetwork: options.allowPrivateNetwork,
+        allowLoopback: options.allowLoopback,
+        resolveHost: options.resolveHost,
+      },
+      allowParentResource: options.allowParentResource === true,
       ...(options.protocolVersion ? { protocolVersion: options.protocolVersion } : {}),
     };
     if (options.dpop) this.#dpop = createDpopHandle(options.dpop === true ? undefined : options.dpop);
@@ -197,7 +209,7 @@ export class OAuthClient {
       [],
       undefined,
     );
-    const ep = await tokenEndpoint(as, client, this.#inner, this.#dpop ? await this.#dpop : undefined);
+    const ep = await tokenEndpoint(this.#ctx, as, client, this.#dpop ? await this.#dpop : undefined);
     try {
       const response = await refreshGrant(ep, tokens.refreshToken as string, tokens.resource);
       const next = toStored(response, tokens.issuer, tokens.resource, tokens.scope, tokens.refreshToken);

@@ -8,7 +8,7 @@ import * as oauth from 'oauth4webapi';
 import { type DiscoveryContext, vetUrl } from './discovery.ts';
 import { messageOf, OAuthFlowError } from './errors.ts';
 import { isLoopbackHost } from './resource-uri.ts';
-import type { ClientIdentity, ClientPrivateKey } from './token-endpoint.ts';
+import { type ClientIdentity, type ClientPrivateKey, refuseRedirect } from './token-endpoint.ts';
 import type { StoredClient, TokenStore } from './token-store.ts';
 
 /** Client credentials obtained outside the protocol, for one authorization server. */
@@ -165,15 +165,17 @@ async function register(
   try {
     response = await oauth.dynamicClientRegistrationRequest(as, metadata as Partial<oauth.Client>, {
       [oauth.customFetch]: ctx.fetch as typeof fetch,
-      [oauth.allowInsecureRequests]: true,
+      [oauth.allowInsecureRequests]: endpoint.protocol === 'http:',
     });
   } catch (error) {
+    if (error instanceof OAuthFlowError) throw error;
     throw new OAuthFlowError(
       'registration_rejected',
       `Dynamic Client Registration at ${endpoint.href} failed: ${messageOf(error)}`,
       { cause: error },
     );
   }
+  refuseRedirect(response, `The registration endpoint ${endpoint.href}`);
   const text = await response.text();
   let json: Record<string, unknown> = {};
   try {

@@ -60,6 +60,31 @@ export function resourceCovers(resource: string, serverUrl: URL): boolean {
   return base === '' || path === base || path.startsWith(`${base}/`);
 }
 
+/**
+ * Whether Protected Resource Metadata fetched from `metadataUrl` may name `resource` for the MCP
+ * server at `serverUrl` (RFC 9728 §3.3): the resource is the server's own canonical URI, or it is the
+ * identifier whose well-known URL the metadata was fetched from (the root document names the
+ * origin) and covers the server. With `allowParent`, any covering parent path is accepted too.
+ */
+export function resourceMatches(
+  resource: string,
+  serverUrl: URL,
+  metadataUrl: URL,
+  allowParent = false,
+): boolean {
+  let canonical: string;
+  try {
+    canonical = canonicalResourceUri(resource);
+  } catch {
+    return false;
+  }
+  if (canonical === canonicalResourceUri(`${serverUrl.origin}${serverUrl.pathname}`)) return true;
+  if (!resourceCovers(resource, serverUrl)) return false;
+  if (allowParent) return true;
+  const wellKnown = new URL(protectedResourceMetadataPath(resource), serverUrl.origin);
+  return wellKnown.href === metadataUrl.href;
+}
+
 /** The metadata URLs of an authorization server, in the order MCP clients try them. */
 export function authorizationServerMetadataUrls(issuer: string): URL[] {
   const url = new URL(issuer);

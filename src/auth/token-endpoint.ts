@@ -5,8 +5,9 @@
  */
 import { importPKCS8 } from 'jose';
 import * as oauth from 'oauth4webapi';
-import type { OAuthFetch } from './discovery.ts';
+import { type DiscoveryContext, type OAuthFetch, vetUrl } from './discovery.ts';
 import { messageOf, OAuthFlowError } from './errors.ts';
+import { assertSafeScheme } from './network-guard.ts';
 
 /** A private key for `private_key_jwt`: a CryptoKey or a PKCS#8 PEM, with its algorithm. */
 export interface ClientPrivateKey {
@@ -38,6 +39,8 @@ export interface TokenEndpoint {
   /** The authentication method in use. */
   method: string;
   fetch: OAuthFetch;
+  /** The endpoint is plain http (it passed the guard: loopback). */
+  insecure: boolean;
   dpop?: oauth.DPoPHandle;
 }
 
@@ -54,13 +57,38 @@ export function chooseAuthMethod(as: oauth.AuthorizationServer, identity: Client
   return 'none';
 }
 
-/** Builds the token endpoint handle for a client at an authorization server. */
+/**
+ * Vets the token endpoint of `as` with the network guard: it receives codes, PKCE verifiers, client
+ * secrets and refresh tokens. An endpoint the user configured (`configured`) is held to the scheme
+ * rule only.
+ */
+export async function vetTokenEndpoint(
+  ctx: DiscoveryContext,
+  as: oauth.AuthorizationServer,
+  configured = false,
+): Promise<URL> {
+  const value = as.token_endpoint;
+  if (typeof value !== 'string' || !URL.canParse(value)) {
+    throw new OAuthFlowError(
+      'invalid_metadata',
+      `The authorization server ${as.issuer} has no usable token_endpoint (${JSON.stringify(value ?? null)}).`,
+    );
+  }
+  const url = new URL(value);
+  if (configured) assertSafeScheme(url, 'token endpoint');
+  else await vetUrl(ctx, url, 'token endpoint');
+  return url;
+}
+
+/** Builds the token endpoint handle for a client at an authorization server, its endpoint vetted first. */
 export async function tokenEndpoint(
+  ctx: DiscoveryContext,
   as: oauth.AuthorizationServer,
   identity: ClientIdentity,
-  fetch: OAuthFetch,
   dpop?: oauth.DPoPHandle,
+  configured = false,
 ): Promise<TokenEndpoint> {
+  const url = await vetTokenEndpoint(ctx, as, configured);
   const method = chooseAuthMethod(as, identity);
   const client: oauth.Client = { client_id: identity.clientId, token_endpoint_auth_method: method };
   const secret = identity.clientSecret ?? '';
@@ -74,7 +102,8 @@ export async function tokenEndpoint(
     const key = typeof pk.key === 'string' ? await importPKCS8(pk.key, alg) : pk.key;
     auth = oauth.PrivateKeyJwt(pk.kid ? { key, kid: pk.kid } : key);
   } else auth = oauth.None();
-  return { as, client, auth, method, fetch, ...(dpop ? { dpop } : {}) };
+  const insecure = url.protocol === 'http:';
+  return { as, client, auth, method, fetch: ctx.fetch, insecure, ...(dpop ? { dpop } : {}) };
 }
 
 /**
@@ -91,7 +120,7 @@ function clientSecretBasic(secret: string): oauth.ClientAuth {
 function requestOptions(ep: TokenEndpoint) {
   return {
     [oauth.customFetch]: ep.fetch as typeof fetch,
-    [oauth.allowInsecureRequests]: true,
+    [oauth.allowInsecureRequests]: ep.insecure,
     ...(ep.dpop ? { DPoP: ep.dpop } : {}),
   };
 }
@@ -105,12 +134,25 @@ async function run(
 ): Promise<oauth.TokenEndpointResponse> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await process(await send());
+      return await process(
+        refuseRedirect(await send(), `The token endpoint ${String(ep.as.token_endpoint)}`),
+      );
     } catch (error) {
+      if (error instanceof OAuthFlowError) throw error;
       if (attempt === 0 && ep.dpop && oauth.isDPoPNonceError(error)) continue;
       throw tokenError(ep, grant, error);
     }
   }
+}
+
+/** Throws when an OAuth endpoint answers with a redirect: credentials are never sent on to another URL. */
+export function refuseRedirect(response: Response, who: string): Response {
+  if (response.status < 300 || response.status > 399) return response;
+  const location = response.headers.get('location');
+  throw new OAuthFlowError(
+    'redirect_refused',
+    `${who} answered with a redirect (HTTP ${response.status}${location ? ` to ${location}` : ''}); OAuth requests never follow redirects, so nothing was sent there.`,
+  );
 }
 
 function tokenError(ep: TokenEndpoint, grant: string, error: unknown): OAuthFlowError {

@@ -119,6 +119,7 @@ export class ClientSession {
         login: term.stdinIsTTY && options.input !== false,
         browser: !process.env.MCPKIT_NO_BROWSER,
         term,
+        timeoutMs: timeout,
       });
     }
     await auth?.preflight(parseHeaders(options.header));

@@ -3,6 +3,7 @@ import { headersFuzz } from './headers.ts';
 import { httpBodyFuzz, httpGuardFuzz, httpModernFuzz } from './http.ts';
 import { jsonrpcFuzz } from './jsonrpc.ts';
 import { oauthFuzz } from './oauth.ts';
+import { oauthFlowsFuzz } from './oauth-flows.ts';
 import { peerFuzz } from './peer.ts';
 import { requestStateFuzz } from './request-state.ts';
 import type { FuzzGroup } from './runner.ts';
@@ -27,4 +28,5 @@ export const FUZZ_GROUPS: readonly FuzzGroup[] = [
   httpGuardFuzz,
   httpModernFuzz,
   oauthFuzz,
+  oauthFlowsFuzz,
 ];

@@ -6,10 +6,10 @@
  */
 import {
   type AuthChallenge,
+  addressClass,
   authChallengeOf,
   createOAuthClient,
   isLoopbackHost,
-  isPrivateAddress,
   type NetworkPolicy,
   type OAuthClient,
   OAuthFlowError,
@@ -39,6 +39,8 @@ export interface CliAuthOptions {
   storePath?: string;
   /** Told about each authorization failure (a long-running bridge reports them on stderr). */
   report?: (error: CliError) => void;
+  /** The deadline of each OAuth request (discovery, registration, token), in ms (the command's --timeout). */
+  timeoutMs?: number;
 }
 
 /** The OAuth state of one command: hand `headers` and `onUnauthorized` to the HTTP transport. */
@@ -128,7 +130,7 @@ export class CliAuth {
           'content-type': 'application/json',
         },
         body: JSON.stringify({ jsonrpc: '2.0', id: 'mcpkit-authorization-check', method: 'ping' }),
-        signal: AbortSignal.timeout(10_000),
+        signal: AbortSignal.timeout(this.#options.timeoutMs ?? 10_000),
       });
     } catch {
       return; // the connection itself says what is wrong
@@ -165,6 +167,7 @@ export class CliAuth {
       },
       ...(loopback ? { redirectUri: loopback.redirectUri, redirect: loopback.redirect } : {}),
       ...(this.#options.scope ? { scope: this.#options.scope } : {}),
+      ...(this.#options.timeoutMs ? { timeoutMs: this.#options.timeoutMs } : {}),
       ...this.#policy,
     });
   }
@@ -236,16 +239,19 @@ export class CliAuth {
 }
 
 /**
- * The SSRF policy for the OAuth URLs a server points at: a server on loopback or on a private
- * network may use an authorization server there too; a public server may not send us to one.
+ * The SSRF policy for the OAuth URLs a server points at: a server on loopback may use an
+ * authorization server on loopback (local development) and nothing else that is not public; a
+ * server on a private network may use private addresses too; a public server may not send us to
+ * either. Link-local addresses (cloud metadata) are refused for all of them.
  */
 export async function networkPolicyFor(url: URL): Promise<NetworkPolicy> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (isLoopbackHost(host)) return { allowPrivateNetwork: true };
+  if (isLoopbackHost(host)) return { allowLoopback: true, resolveHost: resolveHostAddresses };
   const literal = /^[\d.]+$/.test(host) || host.includes(':');
   const addresses = literal ? [host] : await resolveHostAddresses(host).catch(() => []);
-  if (addresses.length > 0 && addresses.every((a) => isPrivateAddress(a))) {
-    return { allowPrivateNetwork: true };
+  const classes = addresses.map((a) => addressClass(a));
+  if (classes.length > 0 && classes.every((c) => c === 'private' || c === 'loopback')) {
+    return { allowPrivateNetwork: true, resolveHost: resolveHostAddresses };
   }
   return { resolveHost: resolveHostAddresses };
 }

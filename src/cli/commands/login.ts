@@ -8,7 +8,7 @@ import { CliAuth } from '../auth/cli-auth.ts';
 import { tokenFilePath } from '../auth/config-dir.ts';
 import { LoginStore } from '../auth/login-store.ts';
 import { UsageError } from '../errors.ts';
-import { ClientSession } from '../session.ts';
+import { ClientSession, parseTimeout } from '../session.ts';
 import { resolveTarget } from '../target.ts';
 import type { Terminal } from '../terminal.ts';
 
@@ -42,6 +42,7 @@ export async function loginCommand(url: string, options: LoginOptions, term: Ter
     browser: options.browser !== false && !process.env.MCPKIT_NO_BROWSER,
     term,
     scope: options.scope,
+    timeoutMs: parseTimeout(options.timeout),
   });
   await auth.forget();
   const session = await ClientSession.open(

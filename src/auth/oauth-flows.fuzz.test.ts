@@ -1,0 +1,7 @@
+import { describe, it } from 'vitest';
+import { oauthFlowsFuzz } from '../../test/fuzz/oauth-flows.ts';
+import { runFuzzProperty } from '../../test/fuzz/runner.ts';
+
+describe(oauthFlowsFuzz.parser, () => {
+  for (const property of oauthFlowsFuzz.properties) it(property.name, () => runFuzzProperty(property));
+});
