@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { OAuthFlowError } from '../src/auth/errors.ts';
+import { headlessRedirect } from '../src/auth/headless.ts';
 import { createOAuthClient, type OAuthClientOptions } from '../src/auth/oauth-client.ts';
 import { isLoopbackHost } from '../src/auth/resource-uri.ts';
 import { MemoryTokenStore } from '../src/auth/token-store.ts';
@@ -507,5 +508,15 @@ describe('slow and oversized answers', () => {
     const server = await hostile(() => new Promise<Response>(() => {}));
     const oauth = createOAuthClient({ ...base, serverUrl: `${server.origin}/mcp`, timeoutMs: 300 });
     expect((await failure(oauth.onUnauthorized(unauthorized()))).code).toBe('timeout');
+  });
+});
+
+describe('the headless user agent', () => {
+  it('gives up on an authorization endpoint that never answers', async () => {
+    const server = await hostile(() => new Promise<Response>(() => {}));
+    const redirect = headlessRedirect({ timeoutMs: 300 });
+    const error = await failure(redirect(new URL(`${server.origin}/authorize?x=1`)));
+    expect(error.code).toBe('timeout');
+    expect(error.message).toMatch(/\/authorize did not answer within 300 ms/);
   });
 });

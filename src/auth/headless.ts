@@ -6,6 +6,7 @@
 import { type AuthorizationRedirect, authorizationResultFrom } from './authorization.ts';
 import type { OAuthFetch } from './discovery.ts';
 import { OAuthFlowError } from './errors.ts';
+import { DEFAULT_OAUTH_TIMEOUT_MS } from './oauth-fetch.ts';
 
 /** Options of `headlessRedirect`. */
 export interface HeadlessRedirectOptions {
@@ -13,6 +14,8 @@ export interface HeadlessRedirectOptions {
   fetch?: OAuthFetch;
   /** Redirects followed within the authorization server's own origin before giving up (default 5). */
   maxHops?: number;
+  /** The deadline of each request, in ms (default 30,000). */
+  timeoutMs?: number;
 }
 
 /** An AuthorizationRedirect that needs no browser (only for servers that approve without a user). */
@@ -22,7 +25,19 @@ export function headlessRedirect(options: HeadlessRedirectOptions = {}): Authori
   return async (authorizationUrl) => {
     let url = authorizationUrl;
     for (let hop = 0; hop <= maxHops; hop++) {
-      const response = await fetchImpl(url, { method: 'GET', redirect: 'manual' });
+      const timeoutMs = options.timeoutMs ?? DEFAULT_OAUTH_TIMEOUT_MS;
+      const response = await fetchImpl(url, {
+        method: 'GET',
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+      }).catch((error: unknown) => {
+        if (!(error instanceof Error && error.name === 'TimeoutError')) throw error;
+        throw new OAuthFlowError(
+          'timeout',
+          `The authorization endpoint ${url.origin}${url.pathname} did not answer within ${timeoutMs} ms.`,
+          { cause: error },
+        );
+      });
       await response.body?.cancel().catch(() => {});
       const location = response.headers.get('location');
       if (response.status < 300 || response.status >= 400 || location === null) {
