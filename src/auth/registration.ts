@@ -142,6 +142,12 @@ async function register(
   grantTypes: readonly string[],
   scope: string | undefined,
 ): Promise<StoredClient> {
+  if (!URL.canParse(as.registration_endpoint as string)) {
+    throw new OAuthFlowError(
+      'invalid_metadata',
+      `The registration_endpoint of ${as.issuer} (${JSON.stringify(as.registration_endpoint)}) is not an absolute URL.`,
+    );
+  }
   const endpoint = new URL(as.registration_endpoint as string);
   await vetUrl(ctx, endpoint, 'registration endpoint');
   const supported = as.token_endpoint_auth_methods_supported;
