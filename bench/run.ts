@@ -11,7 +11,7 @@ import { type ContenderResult, checkTargets, markdownReport, type ScenarioResult
 import type { Metrics, Runner, RunSettings } from './lib/scenario.ts';
 import { SCENARIOS } from './lib/scenarios.ts';
 
-const USAGE = `usage: node --expose-gc bench/run.ts [options]
+const USAGE = `usage: npm run bench -- [options]
   --quick              about one minute: 2 short repetitions, 200 sessions
   --reps N             repetitions (default 8; quick 2; memory at most 3, start-up at most 4)
   --window MS          measured window per repetition (default 900; quick 200)
@@ -19,7 +19,9 @@ const USAGE = `usage: node --expose-gc bench/run.ts [options]
   --sessions N         sessions in the memory scenario (default 1000; quick 200)
   --spawns N           spawns per repetition of the start-up scenario (default 4; quick 2)
   --only a,b           only scenarios whose id starts with one of these (stdio, http-stateful, memory, ...)
-  --contenders a,b     only these contenders (raw, mcpkit, mcpkit-dist, v1, v2)
+  --contenders a,b     only these contenders (raw, mcpkit, v1, v2)
+  --node PATH          (npm run bench) the Node that runs the benchmark, clients and servers
+                       (default: the Node that runs npm, the machine's own)
   --profile DIR        run mcpkit's servers with --cpu-prof, profiles written to DIR
   --profile-all        with --profile: every contender's server
   --no-pin             do not pin the load generator and the servers to separate CPUs
@@ -173,9 +175,9 @@ const header = [
   `## Results (${quick ? '--quick' : 'full'} run, ${new Date().toISOString().slice(0, 10)})`,
   '',
   `- Command: \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`; ${reps} repetitions, ${settings.windowMs} ms windows after ${settings.warmupMs} ms warm-up; took ${minutes.toFixed(1)} min.`,
-  `- Machine: ${cpus} × ${cpu?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}; Node ${process.versions.node}.`,
+  `- Machine: ${cpus} × ${cpu?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}; Node ${process.versions.node} (${process.execPath}) for the load generator and every server.`,
   `- Load average (1 min) ${loadBefore.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end (anything well above 0 means other programs shared the CPUs).`,
-  `- Processes: the load generator (all clients) is this process${pinned ? ', pinned to CPU 0' : ''}; each server is its own process${pinned ? ', pinned to CPU 1' : ''}. mcpkit runs from its .ts sources (Node type stripping) except \`mcpkit-dist\`; the official SDKs from their published builds.`,
+  `- Processes: the load generator (all clients) is this process${pinned ? ', pinned to CPU 0' : ''}; each server is its own process${pinned ? ', pinned to CPU 1' : ''}. Every contender is imported by package name as an installed application would: mcpkit through its public exports (resolved to the built \`dist/\`), the official SDKs from their published builds.`,
   '- Each cell: median over repetitions (min–max). Ratios are paired per repetition: SDK ÷ raw of the same repetition.',
 ].join('\n');
 

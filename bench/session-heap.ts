@@ -3,15 +3,15 @@
  * `createHttpHandler` in this process (no sockets), takes heap snapshots before and after, and prints
  * the difference per session.
  *
- *   node --expose-gc bench/session-heap.ts [sessions=1000]
+ *   node --expose-gc .bench/bench/session-heap.js (after npm run bench builds it) [sessions=1000]
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
+import { createHttpHandler } from 'mcpkit/http';
+import { McpServer } from 'mcpkit/server';
 import { z } from 'zod';
-import { createHttpHandler } from '../src/http/index.ts';
-import { McpServer } from '../src/server/index.ts';
 
 interface Snapshot {
   snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };

@@ -9,9 +9,9 @@ import { StdioClientTransport as V2Stdio } from '@modelcontextprotocol/client/st
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport as V1Stdio } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport as V1Http } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { McpClient } from '../../src/client/index.ts';
-import { StdioClientTransport as KitStdio } from '../../src/node/stdio-client.ts';
-import { StreamableHttpClientTransport as KitHttp } from '../../src/transport/index.ts';
+import { McpClient } from 'mcpkit/client';
+import { StdioClientTransport as KitStdio } from 'mcpkit/node';
+import { StreamableHttpClientTransport as KitHttp } from 'mcpkit/transport';
 import { type Contender, type ProcessPolicy, pinProcess, serverArgv, serverEnv } from './proc.ts';
 import { RawHttpConnection, type RawHttpFlavor, RawStdioConnection } from './raw-clients.ts';
 
@@ -93,8 +93,7 @@ export async function connectStdio(
       await raw.initialize();
       return { ...rawWrap((m, p) => raw.request(m, p)), close: () => raw.close(), pid: raw.pid };
     }
-    case 'mcpkit':
-    case 'mcpkit-dist': {
+    case 'mcpkit': {
       const transport = new KitStdio({ command: process.execPath, args: argv, env, stderr: 'inherit' });
       const client = new McpClient({ ...CLIENT_INFO, era: 'legacy' });
       await client.connect(transport);
@@ -143,8 +142,7 @@ export async function connectHttp(
       if (flavor !== 'modern') await raw.initialize();
       return { ...rawWrap((m, p) => raw.request(m, p)), close: async () => {} };
     }
-    case 'mcpkit':
-    case 'mcpkit-dist': {
+    case 'mcpkit': {
       const client = new McpClient({ ...CLIENT_INFO, era: flavor === 'modern' ? 'modern' : 'legacy' });
       await client.connect(new KitHttp(new URL(url)));
       return wrap(

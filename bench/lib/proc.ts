@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { ServerMode } from '../servers/shared.ts';
 
 /** The implementations compared. */
-export type Contender = 'raw' | 'mcpkit' | 'v1' | 'v2' | 'mcpkit-dist';
+export type Contender = 'raw' | 'mcpkit' | 'v1' | 'v2';
 
 /** How server processes are started, for the whole run. */
 export interface ProcessPolicy {
@@ -21,16 +21,16 @@ export interface ProcessPolicy {
   profileAll: boolean;
 }
 
-/** The program file of a contender's server. */
+/** The program file of a contender's server (beside this file: .ts sources, or the compiled .js). */
 export function serverFile(contender: Contender): string {
-  const name = contender === 'mcpkit-dist' ? 'mcpkit' : contender;
-  return fileURLToPath(new URL(`../servers/${name}.ts`, import.meta.url));
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return fileURLToPath(new URL(`../servers/${contender}${ext}`, import.meta.url));
 }
 
 /** The node flags a contender's server runs with. */
 export function serverNodeArgs(contender: Contender, policy: ProcessPolicy): string[] {
   const args = ['--expose-gc'];
-  const profiled = contender === 'mcpkit' || contender === 'mcpkit-dist' || policy.profileAll;
+  const profiled = contender === 'mcpkit' || policy.profileAll;
   if (policy.profileDir && profiled) {
     args.push(
       '--cpu-prof',
@@ -41,14 +41,13 @@ export function serverNodeArgs(contender: Contender, policy: ProcessPolicy): str
   return args;
 }
 
-/** The environment of a contender's server (only what node needs, plus the mcpkit source switch). */
-export function serverEnv(contender: Contender): Record<string, string> {
+/** The environment of a contender's server (only what node needs). */
+export function serverEnv(_contender: Contender): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of ['PATH', 'HOME', 'LANG']) {
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }
-  if (contender === 'mcpkit-dist') env.MCPKIT_FROM = 'dist';
   return env;
 }
 

@@ -120,63 +120,100 @@ async function stats(base: string): Promise<ServerStats> {
   return (await response.json()) as ServerStats;
 }
 
-const memory: Scenario = {
-  id: 'memory',
-  title: 'Memory per idle session (1,000 sessions)',
-  detail:
-    'A fresh stateful HTTP server per repetition; N sessions are opened (initialize + notifications/initialized, 16 at a time) and left idle; heap after a full GC, before and after, divided by N. Then a few sessions are checked to still answer.',
-  contenders: ALL,
-  metrics: [
-    { key: 'heap', label: 'heap KiB/session', digits: 2, better: 'lower' },
-    { key: 'rss', label: 'RSS KiB/session', digits: 2, better: 'lower' },
-  ],
-  ratioKeys: ['heap'],
-  maxReps: 3,
-  async setup(contender, settings): Promise<Runner> {
-    return {
-      warmup: async () => {},
-      close: async () => {},
-      measure: async () => {
-        const server = await startHttpServer(contender, 'http-stateful', 2, settings.policy);
-        try {
-          // Warm the code paths with a few sessions before the baseline is taken.
-          for (let i = 0; i < 20; i++) await new RawHttpConnection(server.url, 'stateful').initialize();
-          const before = await stats(server.base);
-          const conns: RawHttpConnection[] = [];
-          let next = 0;
-          const opener = async () => {
-            while (next < settings.sessions) {
-              next++;
+/** How the memory scenarios open a session. */
+type SessionOpener = (contender: Contender, url: string) => Promise<{ close(): Promise<void> }>;
+
+/** As an application does: the contender's own client connects, then makes one call (its GET stream stays open). */
+const openWithClient: SessionOpener = async (contender, url) => {
+  const conn = await connectHttp(contender, url, 'stateful');
+  expectEqual(await conn.echo('hello'), 'hello', 'echo after connect');
+  return conn;
+};
+
+/** The smallest session: a bare `initialize` and `notifications/initialized` from a raw client. */
+const openRaw: SessionOpener = async (_contender, url) => {
+  const conn = new RawHttpConnection(url, 'stateful');
+  await conn.initialize();
+  return { close: async () => {} };
+};
+
+function memoryScenario(id: string, title: string, how: string, open: SessionOpener): Scenario {
+  return {
+    id,
+    title,
+    detail: `A fresh stateful HTTP server per repetition; N sessions are opened ${how}, 16 at a time, and left idle; server heap and RSS after a full GC, before and after, divided by N. Then a few sessions are checked to still answer.`,
+    contenders: ALL,
+    metrics: [
+      { key: 'heap', label: 'heap KiB/session', digits: 2, better: 'lower' },
+      { key: 'rss', label: 'RSS KiB/session', digits: 2, better: 'lower' },
+    ],
+    ratioKeys: ['heap', 'rss'],
+    maxReps: 3,
+    async setup(contender, settings): Promise<Runner> {
+      return {
+        warmup: async () => {},
+        close: async () => {},
+        measure: async () => {
+          const server = await startHttpServer(contender, 'http-stateful', 2, settings.policy);
+          const sessions: { close(): Promise<void> }[] = [];
+          try {
+            // Warm the code paths with a few sessions before the baseline is taken.
+            for (let i = 0; i < 20; i++) sessions.push(await open(contender, server.url));
+            const before = await stats(server.base);
+            let next = 0;
+            const opener = async () => {
+              while (next < settings.sessions) {
+                next++;
+                sessions.push(await open(contender, server.url));
+              }
+            };
+            await Promise.all(Array.from({ length: 16 }, opener));
+            const after = await stats(server.base);
+            for (let i = 0; i < 5; i++) {
               const conn = new RawHttpConnection(server.url, 'stateful');
               await conn.initialize();
-              conns.push(conn);
+              const result = await conn.request('tools/call', { name: 'echo', arguments: { text: 'alive' } });
+              expectEqual(
+                (result.content as Array<{ text: string }>)[0].text,
+                'alive',
+                'server still answers',
+              );
             }
-          };
-          await Promise.all(Array.from({ length: 16 }, opener));
-          const after = await stats(server.base);
-          for (const conn of conns.slice(0, 5)) {
-            const result = await conn.request('tools/call', { name: 'echo', arguments: { text: 'alive' } });
-            expectEqual((result.content as Array<{ text: string }>)[0].text, 'alive', 'session still open');
+            const n = settings.sessions;
+            return {
+              heap: (after.heapUsed - before.heapUsed) / n / 1024,
+              rss: (after.rss - before.rss) / n / 1024,
+            };
+          } finally {
+            await Promise.all(sessions.map((c) => c.close().catch(() => {})));
+            await server.stop();
           }
-          const n = conns.length;
-          return {
-            heap: (after.heapUsed - before.heapUsed) / n / 1024,
-            rss: (after.rss - before.rss) / n / 1024,
-          };
-        } finally {
-          await server.stop();
-        }
-      },
-    };
-  },
-};
+        },
+      };
+    },
+  };
+}
+
+const memory = memoryScenario(
+  'memory',
+  'Memory per idle session opened by a client (1,000 sessions)',
+  "by each contender's own client as an application would (initialize, notifications/initialized, one `tools/call`, the standalone GET stream where the client opens one; the raw contender: its raw client, without a GET stream)",
+  openWithClient,
+);
+
+const memoryRaw = memoryScenario(
+  'memory-raw-initialize',
+  'Memory per idle session, bare initialize (1,000 sessions)',
+  'by a raw client sending only `initialize` and `notifications/initialized`',
+  openRaw,
+);
 
 const startup: Scenario = {
   id: 'startup',
   title: 'Start-up: spawning a stdio server to its initialize answer',
   detail:
-    'A raw client spawns `node <server>` and writes `initialize` at once; the time until the answer line arrives, median of the spawns of a repetition. mcpkit-dist loads the built dist/ instead of the .ts sources.',
-  contenders: ['raw', 'mcpkit', 'mcpkit-dist', 'v1', 'v2'],
+    'A raw client spawns `node <server>` and writes `initialize` at once; the time until the answer line arrives, median of the spawns of a repetition. Every server imports its SDK by package name (mcpkit: its public exports, resolved to the built dist/).',
+  contenders: ALL,
   metrics: [{ key: 'ms', label: 'ms to initialize answer', digits: 1, better: 'lower' }],
   ratioKeys: ['ms'],
   maxReps: 4,
@@ -222,5 +259,6 @@ export const SCENARIOS: readonly Scenario[] = [
   toolsList,
   bigResult,
   memory,
+  memoryRaw,
   startup,
 ];

@@ -1,8 +1,13 @@
 /**
  * The mcpkit benchmark server: one McpServer with the shared tools, served over stdio
- * (StdioServerTransport) or HTTP (`createHttpHandler` behind `toNodeHandler`). mcpkit is loaded from
- * the .ts sources, or from the built dist/ when MCPKIT_FROM=dist.
+ * (StdioServerTransport) or HTTP (`createHttpHandler` behind `toNodeHandler`). mcpkit is imported by
+ * its package name, so Node resolves the package's public exports to the built dist/, as an
+ * application that installed it would.
  */
+import { createHttpHandler } from 'mcpkit/http';
+import { StdioServerTransport, toNodeHandler } from 'mcpkit/node';
+import { LEGACY_REVISIONS, MODERN_REVISION } from 'mcpkit/protocol';
+import { McpServer } from 'mcpkit/server';
 import { z } from 'zod';
 import {
   BIG_BYTES,
@@ -14,22 +19,7 @@ import {
   parseServerArgs,
 } from './shared.ts';
 
-type ServerModule = typeof import('../../src/server/index.ts');
-type StdioModule = typeof import('../../src/node/stdio-server.ts');
-type HttpModule = typeof import('../../src/http/index.ts');
-type NodeHttpModule = typeof import('../../src/node/http.ts');
-type ProtocolModule = typeof import('../../src/protocol/index.ts');
-
-const fromDist = process.env.MCPKIT_FROM === 'dist';
-
-/** Imports one mcpkit module from src/ (.ts) or dist/ (.js). */
-function load<T>(path: string): Promise<T> {
-  const file = fromDist ? `../../dist/${path}.js` : `../../src/${path}.ts`;
-  return import(new URL(file, import.meta.url).href) as Promise<T>;
-}
-
 const args = parseServerArgs();
-const { McpServer } = await load<ServerModule>('server/index');
 
 const server = new McpServer({ name: 'mcpkit-bench', version: '1.0.0' });
 server.tool(
@@ -57,13 +47,9 @@ for (let i = 0; i < args.tools - 2; i++) {
 }
 
 if (args.mode === 'stdio') {
-  const { StdioServerTransport } = await load<StdioModule>('node/stdio-server');
   await server.connect(new StdioServerTransport());
   exitOnSignal();
 } else {
-  const { createHttpHandler } = await load<HttpModule>('http/index');
-  const { toNodeHandler } = await load<NodeHttpModule>('node/http');
-  const { LEGACY_REVISIONS, MODERN_REVISION } = await load<ProtocolModule>('protocol/index');
   const handler =
     args.mode === 'http-stateful'
       ? createHttpHandler(server, { sessions: true })
