@@ -10,7 +10,7 @@ import {
   type RunningProtectedServer,
   startAuthServer,
   startProtectedReferenceServer,
-} from '../../node/index.ts';
+} from '../../node/auth-server.ts';
 import { UsageError } from '../errors.ts';
 import { untilSignal } from '../lifetime.ts';
 import type { Terminal } from '../terminal.ts';
