@@ -41,6 +41,7 @@ import {
   type Tool,
 } from '../protocol/index.ts';
 import { Emitter, JsonRpcPeer, type Transport } from '../rpc/index.ts';
+import { createSchemaCompiler } from '../schema/index.ts';
 import { ResultCache } from './cache.ts';
 import { discoverAsInitialize, initializeLegacy, probeModern } from './connect.ts';
 import { type Era, eraMemory, withEnvelope } from './era.ts';
@@ -58,7 +59,7 @@ export class McpClient {
   readonly #options: McpClientOptions;
   readonly #events = new Emitter<ClientEvents>();
   readonly #capabilities: ClientCapabilities;
-  readonly #output = new OutputValidator();
+  readonly #output: OutputValidator;
   #peer: JsonRpcPeer | undefined;
   #init: InitializeResult | undefined;
   #era: Era | undefined;
@@ -69,6 +70,9 @@ export class McpClient {
   constructor(options: McpClientOptions = {}) {
     this.#options = options;
     this.#capabilities = capabilitiesFor(options.handlers ?? {}, options.capabilities);
+    this.#output = new OutputValidator(
+      options.jsonSchemaValidator ? createSchemaCompiler(options.jsonSchemaValidator) : undefined,
+    );
   }
 
   /** Connects over a transport and performs the initialize handshake. */

@@ -8,6 +8,7 @@ import type {
   ProgressParams,
 } from '../protocol/index.ts';
 import type { Middleware, RequestOptions } from '../rpc/index.ts';
+import type { JsonSchemaValidator } from '../schema/index.ts';
 import type { Era } from './era.ts';
 import type { ClientHandlers } from './handlers.ts';
 
@@ -33,6 +34,11 @@ export interface McpClientOptions extends Partial<Implementation> {
   limits?: { maxDepth?: number; maxInflight?: number };
   /** Validate `structuredContent` against the tool's outputSchema (default true). */
   validateOutput?: boolean;
+  /**
+   * The validator of the output schemas tools list (default `autoValidator`: ajv, or `cfworkerValidator`
+   * where code generation is refused, as on Cloudflare Workers).
+   */
+  jsonSchemaValidator?: JsonSchemaValidator;
   /**
    * Which era to speak: 'modern' (2026-07-28, stateless), 'legacy' (initialize), or 'auto' (the
    * default): probe with `server/discover`, fall back to `initialize` unless the server answers as

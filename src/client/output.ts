@@ -1,10 +1,16 @@
 /** Checks tool results against the output schemas the server listed. */
 import type { CallToolResult, Tool } from '../protocol/index.ts';
-import { type CompiledSchema, compileSchema } from '../schema/index.ts';
+import { type CompiledSchema, compileSchema, type SchemaCompiler } from '../schema/index.ts';
 
 /** Remembers each tool's outputSchema and validates structuredContent against it. */
 export class OutputValidator {
   #schemas = new Map<string, { text: string; compiled: CompiledSchema } | null>();
+  readonly #compile: SchemaCompiler;
+
+  /** `compile` turns each listed outputSchema into a validator (default: `compileSchema`). */
+  constructor(compile: SchemaCompiler = compileSchema) {
+    this.#compile = compile;
+  }
 
   /** Records a listed tool's output schema (compiled once per distinct schema). */
   remember(tool: Tool): void {
@@ -17,7 +23,7 @@ export class OutputValidator {
     if (known && known.text === text) return;
     this.#schemas.set(tool.name, {
       text,
-      compiled: compileSchema(tool.outputSchema, { name: `${tool.name} output` }),
+      compiled: this.#compile(tool.outputSchema, { name: `${tool.name} output` }),
     });
   }
 

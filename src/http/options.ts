@@ -155,6 +155,9 @@ export function resolveOptions(options: HttpHandlerOptions = {}): ResolvedOption
   if (options.nodeId !== undefined && !/^[0-9a-z]{1,32}$/.test(options.nodeId)) {
     throw new Error(`nodeId must be 1 to 32 lowercase letters and digits, not '${options.nodeId}'.`);
   }
+  // Drawn when first read (a cluster reads it), never while the handler is made: Workers forbid
+  // random values at start-up.
+  let nodeId = options.nodeId;
   return {
     mcpPath: options.mcpPath ?? '/mcp',
     ssePath: options.ssePath ?? '/sse',
@@ -177,7 +180,10 @@ export function resolveOptions(options: HttpHandlerOptions = {}): ResolvedOption
     maxBufferedBytes: options.maxBufferedBytes ?? 16 * 1024 * 1024,
     onError: options.onError ?? (() => {}),
     bus: sessions ? options.bus : undefined,
-    nodeId: options.nodeId ?? randomToken(6),
+    get nodeId() {
+      nodeId ??= randomToken(6);
+      return nodeId;
+    },
     auth: options.auth,
   };
 }

@@ -1,6 +1,6 @@
 /** compileSchema: any accepted schema input → a cached CompiledSchema (JSON Schema + validator). */
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { ajvValidator } from './json-schema.ts';
+import { autoValidator } from './auto.ts';
 import { isStandardSchema, standardToJsonSchema, standardValidator } from './standard.ts';
 import type {
   CompiledSchema,
@@ -64,8 +64,11 @@ function build(input: SchemaInput, label: string, validator: JsonSchemaValidator
   return Object.freeze({ jsonSchema: input, validate: validator.compile(input, label) });
 }
 
-/** Creates a compiler with its own cache, validating raw JSON Schema with `validator` (ajv by default). */
-export function createSchemaCompiler(validator: JsonSchemaValidator = ajvValidator): SchemaCompiler {
+/**
+ * Creates a compiler with its own cache, validating raw JSON Schema with `validator` (by default ajv, or
+ * @cfworker/json-schema where code generation is refused: see `autoValidator`).
+ */
+export function createSchemaCompiler(validator: JsonSchemaValidator = autoValidator): SchemaCompiler {
   const cache = new WeakMap<object, CompiledSchema>();
   const pairs = new WeakMap<StandardSchemaV1, WeakMap<object, CompiledSchema>>();
 

@@ -31,3 +31,22 @@ export function jsonTypeOf(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   return typeof value;
 }
+
+/** Where a JSON pointer leads in `root`: path segments (array indexes as numbers) and the value there. */
+export function locate(pointer: string, root: unknown): { segments: PropertyKey[]; value: unknown } {
+  const segments: PropertyKey[] = [];
+  let value = root;
+  if (pointer === '') return { segments, value };
+  for (const raw of pointer.slice(1).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(value) && /^\d+$/.test(key)) {
+      segments.push(Number(key));
+      value = value[Number(key)];
+    } else {
+      segments.push(key);
+      value =
+        typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+    }
+  }
+  return { segments, value };
+}

@@ -1,10 +1,11 @@
-/** The default JSON Schema validator: ajv, 2020-12 unless `$schema` names another supported dialect. */
+/** The ajv JSON Schema validator (the default where code generation is allowed): 2020-12 unless `$schema` says otherwise. */
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { findRefCycle } from './cycles.ts';
+import { dialectOf } from './dialects.ts';
 import { FORMATS } from './formats.ts';
-import { failure, formatPath, jsonTypeOf } from './issues.ts';
+import { failure, formatPath, jsonTypeOf, locate } from './issues.ts';
 import type {
   JsonSchema,
   JsonSchemaValidator,
@@ -14,39 +15,17 @@ import type {
 } from './types.ts';
 import { SchemaError } from './types.ts';
 
-interface Dialect {
-  name: string;
-  /** The `$schema` URI without scheme and trailing `#`, lower case. */
-  key: string;
-  /** The `$schema` URI ajv knows the dialect's meta-schema by. */
-  uri: string;
+/** ajv's class for each dialect, with a checker of schemas made when first needed. */
+interface AjvDialect {
   create(options: Options): Ajv;
   checker?: Ajv;
 }
 
-const DIALECTS: Dialect[] = [
-  {
-    name: '2020-12',
-    key: 'json-schema.org/draft/2020-12/schema',
-    uri: 'https://json-schema.org/draft/2020-12/schema',
-    create: (o) => new Ajv2020(o),
-  },
-  {
-    name: '2019-09',
-    key: 'json-schema.org/draft/2019-09/schema',
-    uri: 'https://json-schema.org/draft/2019-09/schema',
-    create: (o) => new Ajv2019(o),
-  },
-  {
-    name: 'draft-07',
-    key: 'json-schema.org/draft-07/schema',
-    uri: 'http://json-schema.org/draft-07/schema#',
-    create: (o) => new Ajv(o),
-  },
-];
-
-/** The JSON Schema dialects the default validator accepts (the first is used when `$schema` is absent). */
-export const SUPPORTED_DIALECTS: readonly string[] = DIALECTS.map((d) => d.name);
+const AJV: Record<string, AjvDialect> = {
+  '2020-12': { create: (o) => new Ajv2020(o) },
+  '2019-09': { create: (o) => new Ajv2019(o) },
+  'draft-07': { create: (o) => new Ajv(o) },
+};
 
 // No loadSchema: a $ref is resolved only inside the schema, never fetched.
 const COMPILE_OPTIONS: Options = {
@@ -59,38 +38,7 @@ const COMPILE_OPTIONS: Options = {
   formats: FORMATS,
 };
 
-/** The key a `$schema` URI is looked up by: scheme, trailing '#' or '/' and case do not matter. */
-const dialectKey = (uri: string): string =>
-  uri
-    .trim()
-    .toLowerCase()
-    .replace(/^https?:\/\//, '')
-    .replace(/^\/\//, '')
-    .replace(/#$/, '')
-    .replace(/\/$/, '');
-
-function dialectOf(schema: JsonSchema, label: string): Dialect {
-  const declared = schema.$schema;
-  if (declared === undefined) return DIALECTS[0];
-  const supported = `supported: ${DIALECTS.map((d) => `${d.name} ("${d.uri}")`).join(', ')}; 2020-12 when $schema is absent`;
-  if (typeof declared !== 'string') {
-    throw new SchemaError(
-      `${label} has a $schema of ${JSON.stringify(declared) ?? typeof declared}, not a URI string. ` +
-        `Set $schema to one of the supported dialects or leave it out (${supported}).`,
-    );
-  }
-  const key = dialectKey(declared);
-  const dialect = DIALECTS.find((d) => d.key === key);
-  if (dialect) return dialect;
-  const older = /^json-schema\.org\/draft-0[3-6]\/schema$/.test(key)
-    ? ' Draft-06 and older are not supported; most such schemas are valid draft-07: try "http://json-schema.org/draft-07/schema#".'
-    : '';
-  throw new SchemaError(
-    `${label} declares an unsupported JSON Schema dialect ${JSON.stringify(declared)} (${supported}).${older}`,
-  );
-}
-
-function checkerFor(dialect: Dialect): Ajv {
+function checkerFor(dialect: AjvDialect): Ajv {
   dialect.checker ??= dialect.create({ strict: false, logger: false, addUsedSchema: false });
   return dialect.checker;
 }
@@ -104,25 +52,6 @@ function reasonOf(error: unknown): string {
   }
   if (error instanceof RangeError) return 'it is nested too deeply or refers to itself without end';
   return (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
-}
-
-/** Where a JSON pointer leads in `root`: path segments (array indexes as numbers) and the value there. */
-function locate(pointer: string, root: unknown): { segments: PropertyKey[]; value: unknown } {
-  const segments: PropertyKey[] = [];
-  let value = root;
-  if (pointer === '') return { segments, value };
-  for (const raw of pointer.slice(1).split('/')) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(value) && /^\d+$/.test(key)) {
-      segments.push(Number(key));
-      value = value[Number(key)];
-    } else {
-      segments.push(key);
-      value =
-        typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-    }
-  }
-  return { segments, value };
 }
 
 function toIssue(error: ErrorObject, root: unknown): ValidationIssue {
@@ -175,12 +104,13 @@ function toFailure(errors: ErrorObject[] | null | undefined, root: unknown): Val
 
 function compileJsonSchema(schema: JsonSchema, label: string): ValidateFn {
   const dialect = dialectOf(schema, label);
+  const engine = AJV[dialect.name];
   // ajv knows each meta-schema by one spelling of its URI: give it that one (the schema published is unchanged).
   const source =
     schema.$schema === undefined || schema.$schema === dialect.uri
       ? schema
       : { ...schema, $schema: dialect.uri };
-  const checker = checkerFor(dialect);
+  const checker = checkerFor(engine);
   let valid: boolean;
   try {
     valid = checker.validateSchema(source) === true;
@@ -209,7 +139,7 @@ function compileJsonSchema(schema: JsonSchema, label: string): ValidateFn {
   // validator lives exactly as long as the schema's CompiledSchema does.
   let check: ValidateFunction;
   try {
-    check = dialect.create(COMPILE_OPTIONS).compile(source);
+    check = engine.create(COMPILE_OPTIONS).compile(source);
   } catch (error) {
     throw new SchemaError(`${label} could not be compiled: ${reasonOf(error)}.`, { cause: error });
   }
@@ -247,5 +177,5 @@ function compileJsonSchema(schema: JsonSchema, label: string): ValidateFn {
   };
 }
 
-/** The default JSON Schema validator (ajv): 2020-12, 2019-09 and draft-07, no network `$ref`. */
+/** The ajv JSON Schema validator: 2020-12, 2019-09 and draft-07, no network `$ref`; compiles to code (`new Function`). */
 export const ajvValidator: JsonSchemaValidator = { compile: compileJsonSchema };

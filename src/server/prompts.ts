@@ -9,7 +9,12 @@ import {
   type PromptArgument,
   type PromptMessage,
 } from '../protocol/index.ts';
-import { type CompiledSchema, compileSchema, type SchemaInput } from '../schema/index.ts';
+import {
+  type CompiledSchema,
+  compileSchema,
+  type SchemaCompiler,
+  type SchemaInput,
+} from '../schema/index.ts';
 import type { RequestContext } from './context.ts';
 import type { Completer } from './resources.ts';
 
@@ -43,13 +48,18 @@ export interface PromptEntry {
 }
 
 /** Builds a prompt's listed form and compiles its argument schema once. */
-export function buildPrompt(name: string, def: PromptDefinition, handler: PromptHandler): PromptEntry {
+export function buildPrompt(
+  name: string,
+  def: PromptDefinition,
+  handler: PromptHandler,
+  compile: SchemaCompiler = compileSchema,
+): PromptEntry {
   let args: PromptArgument[] | undefined;
   let schema: CompiledSchema | undefined;
   if (Array.isArray(def.arguments)) {
     args = def.arguments;
   } else if (def.arguments !== undefined) {
-    schema = compileSchema(def.arguments, { name: `${name} arguments`, requireObject: true });
+    schema = compile(def.arguments, { name: `${name} arguments`, requireObject: true });
     const props = (schema.jsonSchema.properties ?? {}) as Record<
       string,
       { description?: string; title?: string }

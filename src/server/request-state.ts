@@ -62,32 +62,37 @@ export async function paramsDigest(params: Record<string, unknown> | undefined):
 
 /** Signs and verifies request states with one secret. */
 export class RequestStateCodec {
-  readonly #key: Promise<CryptoKey>;
+  readonly #secret: Uint8Array | undefined;
+  #key: Promise<CryptoKey> | undefined;
   /** How long a state stays valid, ms. */
   readonly ttlMs: number;
 
-  /** `secret` must be shared by every node that may receive the retry; a random one is made if absent. */
+  /**
+   * `secret` must be shared by every node that may receive the retry; a random one is made if absent.
+   * Nothing is drawn or imported here (Workers forbid random values at start-up): the key is made at
+   * the first seal or open.
+   */
   constructor(secret?: string | Uint8Array, ttlMs = 10 * 60_000) {
-    const raw =
-      secret === undefined
-        ? crypto.getRandomValues(new Uint8Array(32))
-        : typeof secret === 'string'
-          ? encoder.encode(secret)
-          : secret;
-    this.#key = crypto.subtle.importKey(
+    this.#secret = typeof secret === 'string' ? encoder.encode(secret) : secret;
+    this.ttlMs = ttlMs;
+  }
+
+  /** The HMAC key, imported once at first use. */
+  #hmacKey(): Promise<CryptoKey> {
+    this.#key ??= crypto.subtle.importKey(
       'raw',
-      raw as BufferSource,
+      (this.#secret ?? crypto.getRandomValues(new Uint8Array(32))) as BufferSource,
       { name: 'HMAC', hash: 'SHA-256' },
       false,
       ['sign', 'verify'],
     );
-    this.ttlMs = ttlMs;
+    return this.#key;
   }
 
   /** Encodes and signs a payload. */
   async seal(payload: StatePayload): Promise<string> {
     const body = toBase64Url(encoder.encode(JSON.stringify(payload)));
-    const sig = await crypto.subtle.sign('HMAC', await this.#key, encoder.encode(body));
+    const sig = await crypto.subtle.sign('HMAC', await this.#hmacKey(), encoder.encode(body));
     return `${body}.${toBase64Url(new Uint8Array(sig))}`;
   }
 
@@ -107,7 +112,12 @@ export class RequestStateCodec {
     // Only the canonical spelling of the signature is accepted (no other trailing bits).
     if (dot < 0 || !sig || toBase64Url(sig) !== state.slice(dot + 1)) throw fail('it failed verification');
     const body = state.slice(0, dot);
-    const ok = await crypto.subtle.verify('HMAC', await this.#key, sig as BufferSource, encoder.encode(body));
+    const ok = await crypto.subtle.verify(
+      'HMAC',
+      await this.#hmacKey(),
+      sig as BufferSource,
+      encoder.encode(body),
+    );
     if (!ok) throw fail('it failed verification');
     let payload: StatePayload;
     try {

@@ -25,7 +25,13 @@ import {
 } from '../protocol/index.ts';
 import type { InboundContext, Middleware, Transport } from '../rpc/index.ts';
 import { Emitter } from '../rpc/index.ts';
-import type { SchemaInput } from '../schema/index.ts';
+import {
+  compileSchema,
+  createSchemaCompiler,
+  type JsonSchemaValidator,
+  type SchemaCompiler,
+  type SchemaInput,
+} from '../schema/index.ts';
 import { type BroadcastListener, raise } from './broadcast.ts';
 import { Catalog, type Registered } from './catalog.ts';
 import { RequestContext } from './context.ts';
@@ -97,6 +103,11 @@ export interface McpServerOptions {
    * behind one load balancer needs the same one; a random secret is made when absent.
    */
   requestStateSecret?: string | Uint8Array;
+  /**
+   * The validator of plain JSON Schemas given as tool and prompt schemas (default `autoValidator`: ajv,
+   * or `cfworkerValidator` where code generation is refused, as on Cloudflare Workers).
+   */
+  jsonSchemaValidator?: JsonSchemaValidator;
   /** Caching hints on cacheable results of 2026-07-28 (default: ttlMs 0, lists public, reads private). */
   cache?: { ttlMs?: number; listScope?: CacheScope; readScope?: CacheScope };
   /** Whether to serve the stateless revision 2026-07-28 alongside the legacy ones (default true). */
@@ -129,11 +140,15 @@ export class McpServer {
   readonly #middleware: Middleware[];
   readonly #extensions: Record<string, object> = {};
   readonly #codec: RequestStateCodec;
+  readonly #compile: SchemaCompiler;
   readonly #versions: string[];
 
   constructor(options: McpServerOptions) {
     this.#options = options;
     this.#codec = new RequestStateCodec(options.requestStateSecret);
+    this.#compile = options.jsonSchemaValidator
+      ? createSchemaCompiler(options.jsonSchemaValidator)
+      : compileSchema;
     this.#middleware = [...(options.middleware ?? [])];
     const legacy = [...(options.revisions ?? LEGACY_REVISIONS)].reverse();
     this.#versions = options.modern === false ? legacy : [MODERN_REVISION, ...legacy];
@@ -198,7 +213,12 @@ export class McpServer {
   ): Registered {
     if (this.#catalog.tools.get(name))
       throw new Error(`A tool named '${name}' is already registered; remove it first.`);
-    const entry = buildTool(name, definition as ToolDefinition, handler as ToolHandler<unknown>);
+    const entry = buildTool(
+      name,
+      definition as ToolDefinition,
+      handler as ToolHandler<unknown>,
+      this.#compile,
+    );
     this.#catalog.tools.set(name, entry);
     return this.#catalog.handle(this.#catalog.tools, name, entry);
   }
@@ -241,7 +261,7 @@ export class McpServer {
   /** Registers a prompt. */
   prompt(name: string, definition: PromptDefinition, handler: PromptHandler): Registered {
     if (this.#catalog.prompts.get(name)) throw new Error(`A prompt named '${name}' is already registered.`);
-    const entry = buildPrompt(name, definition, handler);
+    const entry = buildPrompt(name, definition, handler, this.#compile);
     this.#catalog.prompts.set(name, entry);
     return this.#catalog.handle(this.#catalog.prompts, name, entry);
   }

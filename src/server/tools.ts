@@ -14,7 +14,12 @@ import {
   type Tool,
   type ToolAnnotations,
 } from '../protocol/index.ts';
-import { type CompiledSchema, compileSchema, type SchemaInput } from '../schema/index.ts';
+import {
+  type CompiledSchema,
+  compileSchema,
+  type SchemaCompiler,
+  type SchemaInput,
+} from '../schema/index.ts';
 import type { RequestContext } from './context.ts';
 
 /** The arguments type a schema describes. */
@@ -65,15 +70,18 @@ export interface ToolEntry {
 }
 
 /** Compiles a tool's schemas once and builds its listed form. */
-export function buildTool(name: string, def: ToolDefinition, handler: ToolHandler<unknown>): ToolEntry {
+export function buildTool(
+  name: string,
+  def: ToolDefinition,
+  handler: ToolHandler<unknown>,
+  compile: SchemaCompiler = compileSchema,
+): ToolEntry {
   const input =
-    def.input === undefined
-      ? undefined
-      : compileSchema(def.input, { name: `${name} input`, requireObject: true });
+    def.input === undefined ? undefined : compile(def.input, { name: `${name} input`, requireObject: true });
   const output =
     def.output === undefined
       ? undefined
-      : compileSchema(def.output, { name: `${name} output`, requireObject: true });
+      : compile(def.output, { name: `${name} output`, requireObject: true });
   const listed = { name } as Tool;
   if (def.title !== undefined) listed.title = def.title;
   if (def.description !== undefined) listed.description = def.description;

@@ -1,6 +1,8 @@
 /** Fuzz properties of the JSON Schema layer: compiling schema-like objects, validating any value. */
 import fc from 'fast-check';
+import { cfworkerValidator } from '../../src/schema/cfworker.ts';
 import {
+  ajvValidator,
   compileSchema,
   createSchemaCompiler,
   SchemaError,
@@ -234,19 +236,27 @@ function checkResult(r: ValidationResult): void {
   }
 }
 
-/** Compiles (a SchemaError is fine), validates every value, and checks that no `$ref` reached the network. */
+/** Both validators, each with a compiler of its own. */
+const COMPILERS = [createSchemaCompiler(ajvValidator), createSchemaCompiler(cfworkerValidator)];
+
+/**
+ * Compiles with each validator (a SchemaError is fine), validates every value, and checks that no `$ref`
+ * reached the network.
+ */
 async function compileAndValidate(schema: unknown, values: readonly unknown[]): Promise<void> {
   const target = await refTarget();
   const before = target.connections();
   const input = withHost(schema, target.host);
-  let compiled: ReturnType<typeof compileSchema> | undefined;
-  try {
-    compiled = createSchemaCompiler()(input as never, { name: 'fuzz' });
-  } catch (error) {
-    if (!(error instanceof SchemaError)) throw new Error(`compile threw ${String(error)}, not SchemaError`);
-  }
-  if (compiled) {
-    for (const v of values) checkResult(await compiled.validate(v));
+  for (const compile of COMPILERS) {
+    let compiled: ReturnType<typeof compileSchema> | undefined;
+    try {
+      compiled = compile(input as never, { name: 'fuzz' });
+    } catch (error) {
+      if (!(error instanceof SchemaError)) throw new Error(`compile threw ${String(error)}, not SchemaError`);
+    }
+    if (compiled) {
+      for (const v of values) checkResult(await compiled.validate(v));
+    }
   }
   await new Promise((resolve) => setImmediate(resolve));
   if (target.connections() !== before) throw new Error(`${JSON.stringify(input)} made a network request`);
