@@ -40,7 +40,7 @@ import {
   serverCapabilityFor,
   type Tool,
 } from '../protocol/index.ts';
-import { Emitter, JsonRpcPeer, type Transport } from '../rpc/index.ts';
+import { Emitter, JsonRpcPeer, type Middleware, type Transport } from '../rpc/index.ts';
 import { createSchemaCompiler } from '../schema/index.ts';
 import { ResultCache } from './cache.ts';
 import { discoverAsInitialize, initializeLegacy, probeModern } from './connect.ts';
@@ -66,9 +66,11 @@ export class McpClient {
   #logLevel: LoggingLevel | undefined;
   readonly #cache = new ResultCache();
   readonly #toolHeaders = new Map<string, HeaderParam[] | undefined>();
+  readonly #middleware: Middleware[];
 
   constructor(options: McpClientOptions = {}) {
     this.#options = options;
+    this.#middleware = [...(options.middleware ?? [])];
     this.#capabilities = capabilitiesFor(options.handlers ?? {}, options.capabilities);
     this.#output = new OutputValidator(
       options.jsonSchemaValidator ? createSchemaCompiler(options.jsonSchemaValidator) : undefined,
@@ -85,7 +87,7 @@ export class McpClient {
         answerServerRequest(method, params, handlers, this.#capabilities, { signal: ctx.signal }),
       onNotification: (n) => this.#onNotification(n),
       onClose: (reason) => this.#events.emit('close', reason),
-      middleware: this.#options.middleware,
+      middleware: this.#middleware,
       timeout: this.#options.timeout,
       maxTotalTimeout: this.#options.maxTotalTimeout,
       maxDepth: this.#options.limits?.maxDepth,
@@ -156,6 +158,14 @@ export class McpClient {
   /** Closes the connection. */
   async close(): Promise<void> {
     await this.#peer?.close();
+  }
+
+  /**
+   * Adds middleware around every outbound and inbound request of connections made from now on (the
+   * `middleware` option, for plug-ins such as tracing).
+   */
+  use(middleware: Middleware): void {
+    this.#middleware.push(middleware);
   }
 
   /** Listens to client events. */

@@ -9,3 +9,4 @@ export * from './http.ts';
 export * from './oauth-loopback.ts';
 export * from './stdio-client.ts';
 export * from './stdio-server.ts';
+export * from './telemetry.ts';

@@ -6,12 +6,14 @@
  * the development server of `npm run auth-server`) every request needs an access token from it:
  * JWTs checked against `<issuer>/jwks` (or AUTH_JWKS_URL), with the audience
  * `http://localhost:$PORT` (or AUTH_RESOURCE); `mcp:read` for everything, `mcp:write` too for
- * tools/call.
+ * tools/call. With the standard OTEL_* variables (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_TRACES_EXPORTER,
+ * …) every request is traced and measured and exported through the OpenTelemetry Node SDK.
  */
 import { createJwtVerifier, createResourceServerAuth } from '../auth/index.ts';
 import { createHttpHandler, type HttpHandler, type HttpHandlerOptions } from '../http/index.ts';
 import { createReferenceServer } from '../reference/index.ts';
 import { serveHttp } from './http.ts';
+import { startTelemetryFromEnv } from './telemetry.ts';
 
 const port = Number(process.env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -40,7 +42,12 @@ if (redisUrl) {
   if (process.env.NODE_ID) options.nodeId = process.env.NODE_ID;
   closeRedis = () => stores.close();
 }
+const stopTelemetry = await startTelemetryFromEnv().catch((error: Error) => {
+  console.error(`mcpkit: cannot start: ${error.message}`);
+  process.exit(1);
+});
 const server = createReferenceServer({}, secret === undefined ? {} : { requestStateSecret: secret });
+if (stopTelemetry) (await import('../otel/index.ts')).instrumentServer(server);
 let handler: HttpHandler | undefined;
 const listening = await serveHttp(
   (request) => (handler ? handler(request) : Promise.resolve(new Response('Starting', { status: 503 }))),
@@ -69,6 +76,7 @@ const stop = async () => {
   await handler?.close();
   await listening.close();
   await closeRedis();
+  await stopTelemetry?.();
   process.exit(0);
 };
 process.once('SIGINT', stop);

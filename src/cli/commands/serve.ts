@@ -2,7 +2,7 @@
  * `mcpkit serve [--stdio | --port N [--auth [--issuer URL]]]`: the reference server, over stdio or
  * Streamable HTTP (+ HTTP+SSE), optionally protected by an OAuth authorization server.
  */
-import { StdioServerTransport } from '../../node/index.ts';
+import { StdioServerTransport, startTelemetryFromEnv } from '../../node/index.ts';
 import { createReferenceServer } from '../../reference/index.ts';
 import { UsageError } from '../errors.ts';
 import { parsePort, untilSignal, watchClose } from '../lifetime.ts';
@@ -37,6 +37,22 @@ export async function serveCommand(options: ServeOptions, term: Terminal): Promi
     return serveProtected({ port, host: options.host, issuer: options.issuer }, term);
   }
   const server = createReferenceServer();
+  const stopTelemetry = await startTelemetryFromEnv().catch((error: Error) => {
+    throw new UsageError(error.message);
+  });
+  if (stopTelemetry) (await import('../../otel/index.ts')).instrumentServer(server);
+  try {
+    return await serveReference(server, options, term);
+  } finally {
+    await stopTelemetry?.();
+  }
+}
+
+async function serveReference(
+  server: ReturnType<typeof createReferenceServer>,
+  options: ServeOptions,
+  term: Terminal,
+): Promise<number> {
   if (options.port === undefined) {
     const { transport, closed } = watchClose(new StdioServerTransport());
     await server.connect(transport);
