@@ -4,7 +4,7 @@
  * real browser that knows the token and still reaches nothing.
  */
 import { existsSync, mkdtempSync } from 'node:fs';
-import { request as httpRequest, createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -226,11 +226,13 @@ events({
 async function start() {
   showTabs();
   const state = await get('state');
-  ctx.state = state;
   for (const ask of state.pending ?? []) showAsk($('asks'), ask);
   barFromSpec(state.last);
-  if (state.connected) connected(state);
-  else {
+  // The event stream may have shown the connection already (it replays recent events).
+  if (state.connected) {
+    if (!ctx.state.connected) connected(state);
+  } else {
+    ctx.state = state;
     setStatus(state.connecting ? 'connecting…' : 'not connected', state.connecting ? 'busy' : '');
     void openTab('tools');
   }
