@@ -121,6 +121,23 @@ describe('mcpkit inspect against the reference server over HTTP', () => {
     await page.screenshot({ path: `${ROOT}docs/inspector.png` });
   });
 
+  it('sets the log level (in each request, 2026-07-28) and shows log messages in the log pane', async () => {
+    await page.selectOption('#log-level', 'debug');
+    await openTool('test_tool_with_logging');
+    await page.click('.call-form button.run');
+    await page.waitForSelector('.output .result');
+    const sent = await page.locator('#message-log .msg.out', { hasText: 'test_tool_with_logging' }).last();
+    expect(await sent.getAttribute('data-text')).toContain('"io.modelcontextprotocol/loglevel":"debug"');
+    expect(await page.getAttribute('[data-tab="logs"]', 'class')).toBe('unread');
+    await page.click('[data-tab="logs"]');
+    const lines = await page.locator('#logs .log-line.info').allTextContents();
+    expect(lines.slice(-3)).toEqual([
+      '[info] Tool execution started',
+      '[info] Tool processing data',
+      '[info] Tool execution completed',
+    ]);
+  });
+
   it('reconnects pinned to a 2025 revision, and answers elicitation/create sent by the server', async () => {
     await page.selectOption('#era', '2025-06-18');
     await page.click('#connect');

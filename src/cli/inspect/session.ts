@@ -206,6 +206,8 @@ export class InspectSession {
     } finally {
       this.#connecting = false;
     }
+    // As the other commands do: log messages from 'info' up, until the page picks another level.
+    if (client.serverCapabilities.logging) await client.setLoggingLevel('info').catch(() => {});
     this.#live = { client, target, connection, auth, spec };
     const state = this.state();
     this.#hub.emit('connected', state);

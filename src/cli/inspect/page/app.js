@@ -87,9 +87,9 @@ async function showServer() {
       'aria-label': 'Log level',
       onchange: (e) => request('logging/setLevel', { level: e.target.value }).catch(() => {}),
     },
-    h('option', { value: '' }, '(server default)'),
     LEVELS.map((l) => h('option', { value: l }, l)),
   );
+  level.value = 'info';
   const auth = await get('auth').catch(() => ({ oauth: false }));
   const authLine = auth.oauth
     ? auth.loggedIn
