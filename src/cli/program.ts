@@ -4,6 +4,7 @@ import { bridgeCommand } from './commands/bridge.ts';
 import { callCommand } from './commands/call.ts';
 import { completeCommand } from './commands/complete.ts';
 import { infoCommand } from './commands/info.ts';
+import { type InspectOptions, inspectCommand } from './commands/inspect.ts';
 import { type ListKind, listCommand } from './commands/lists.ts';
 import { type LoginOptions, loginCommand, logoutCommand } from './commands/login.ts';
 import { promptCommand, readCommand } from './commands/read-prompt.ts';
@@ -185,6 +186,36 @@ export function buildProgram(term: Terminal, done: (code: number) => void): Comm
     )
     .action(async (url: string | undefined, options: Record<string, unknown>) => {
       done(await bridgeCommand(url, options, term));
+    });
+  program
+    .command('inspect')
+    .argument('[url]', 'the MCP server (or --stdio; or none, to choose in the page)')
+    .description('inspect a server in the browser: tools, resources, prompts, every message both ways')
+    .option('--stdio <command>', 'run the server as a child process and talk over its stdin/stdout')
+    .option('-e, --env <KEY=VALUE>', 'environment variable for the --stdio server (repeatable)', repeat)
+    .option('--cwd <dir>', 'working directory of the --stdio server')
+    .option('-H, --header <Name: value>', 'HTTP header for every request (repeatable)', repeat)
+    .addOption(
+      new Option('--transport <kind>', 'HTTP transport')
+        .choices(['auto', 'streamable-http', 'sse'])
+        .default('auto'),
+    )
+    .addOption(
+      new Option('--era <era>', 'protocol era to speak')
+        .choices(['auto', 'modern', 'legacy'])
+        .default('auto'),
+    )
+    .option('--protocol-version <revision>', 'ask for this stateful revision (implies --era legacy)')
+    .option('--root <dir>', 'offer a directory as a root (repeatable; editable in the page)', repeat)
+    .option('--timeout <ms>', 'time without an answer or progress before a request fails', '60000')
+    .option('-p, --port <port>', 'serve the page on 127.0.0.1:<port> (default: a free port)', '0')
+    .option('--no-open', 'only print the address; do not start a browser')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  mcpkit inspect http://127.0.0.1:3000/mcp\n  mcpkit inspect --stdio "npx -y @modelcontextprotocol/server-everything"\n  mcpkit inspect --no-open        (choose the server in the page)',
+    )
+    .action(async (url: string | undefined, options: InspectOptions) => {
+      done(await inspectCommand(url, options, term));
     });
   return program;
 }
