@@ -118,7 +118,11 @@ describe('mcpkit inspect against the reference server over HTTP', () => {
     expect(await log.locator('.msg.out:not([hidden])').count()).toBe(0);
     await page.fill('#log-filter', '');
     await page.selectOption('#log-direction', '');
-    await page.screenshot({ path: `${ROOT}docs/inspector.png` });
+    // docs/inspector.png is this screenshot: MCPKIT_UPDATE_SCREENSHOT=1 npx vitest run test/inspect-reference.test.ts
+    const shot = await page.screenshot(
+      process.env.MCPKIT_UPDATE_SCREENSHOT ? { path: `${ROOT}docs/inspector.png` } : {},
+    );
+    expect(shot.byteLength).toBeGreaterThan(10_000);
   });
 
   it('sets the log level (in each request, 2026-07-28) and shows log messages in the log pane', async () => {
