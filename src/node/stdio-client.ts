@@ -1,8 +1,14 @@
 /** The client side of the stdio transport: starts the server as a child process and talks over its pipes. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { ConnectionClosedError, type JsonRpcMessage, LocalError } from '../protocol/index.ts';
+import {
+  ConnectionClosedError,
+  ErrorCode,
+  errorResponse,
+  type JsonRpcMessage,
+  LocalError,
+} from '../protocol/index.ts';
 import type { Transport, TransportSink } from '../rpc/index.ts';
-import { encodeMessage, LineDecoder, oversizeFrameMessage } from '../transport/index.ts';
+import { encodeMessage, LineDecoder, oversizeFrameMessage, readFrameHead } from '../transport/index.ts';
 import { FrameWriter } from './stdio-server.ts';
 
 /** Options of a StdioClientTransport. */
@@ -129,8 +135,7 @@ export class StdioClientTransport implements Transport {
     this.#onError = options.onError ?? ((error) => process.emitWarning(error));
     this.#decoder = new LineDecoder({
       maxFrameBytes: options.maxFrameBytes,
-      onOversize: (limit) =>
-        this.#onError(new Error(oversizeFrameMessage(limit, 'maxFrameBytes of StdioClientTransport'))),
+      onOversize: (limit, head) => this.#dropOversize(limit, head),
     });
   }
 
@@ -251,6 +256,25 @@ export class StdioClientTransport implements Transport {
         ? undefined
         : new ProcessExitedError(this.#options.command, exitCode, signalCode, this.#tail.toString());
     this.#sink?.closed(reason);
+  }
+
+  /**
+   * An answer over the limit fails its request at once; a request over it is refused with -32600;
+   * anything else (no readable id) is reported to onError.
+   */
+  #dropOversize(limit: number, head: string): void {
+    const hint = 'maxFrameBytes of StdioClientTransport';
+    const frame = readFrameHead(head);
+    if (frame?.kind === 'response' && this.#sink?.failed) {
+      const message = `The MCP server's answer to request ${JSON.stringify(frame.id)} was dropped: it is larger than the ${limit}-byte frame limit; raise ${hint} or ask for less.`;
+      this.#sink.failed(frame.id, new LocalError(message));
+      return;
+    }
+    const message = oversizeFrameMessage(limit, hint);
+    this.#onError(new Error(message));
+    if (frame?.kind === 'request' && !this.#closed) {
+      this.send(errorResponse(frame.id, ErrorCode.InvalidRequest, message)).catch(() => {});
+    }
   }
 
   send(message: JsonRpcMessage | JsonRpcMessage[]): Promise<void> {

@@ -95,18 +95,22 @@ describe('StdioServerTransport (in-process streams)', () => {
     transport.start(sink);
     stdin.write(`{"jsonrpc":"2.0","id":1,"method":"big","params":{"s":"${'x'.repeat(100)}`);
     stdin.write(`${'y'.repeat(100)}"}}\n{"jsonrpc":"2.0","id":2,"method":"small"}\n`);
+    // Its id after a long params: not readable from the start of the line, so answered with id null.
+    stdin.write(`{"jsonrpc":"2.0","method":"big","params":{"s":"${'x'.repeat(2_000)}"},"id":3}\n`);
     stdin.end();
     await sink.whenClosed;
     await tick();
     expect(sink.frames).toEqual(['{"jsonrpc":"2.0","id":2,"method":"small"}']);
     const lines = output().trim().split('\n');
-    expect(lines).toHaveLength(1);
-    const response = JSON.parse(lines[0]);
-    expect(response.id).toBeNull();
+    expect(lines).toHaveLength(2);
+    const [response, unread] = lines.map((l) => JSON.parse(l));
+    expect(response.id).toBe(1);
     expect(response.error.code).toBe(-32600);
     expect(response.error.message).toContain('64-byte');
     expect(response.error.message).toContain('maxFrameBytes');
-    expect(errors).toHaveLength(1);
+    expect(unread.id).toBeNull();
+    expect(unread.error.code).toBe(-32600);
+    expect(errors).toHaveLength(2);
   });
 
   it('waits for drain before handing more to a full stdout, and keeps the order', async () => {
@@ -243,7 +247,7 @@ describe('StdioServerTransport (real child process)', () => {
     expect(stderr).toContain('server closed: stdin ended');
   });
 
-  it('answers an oversize line with a -32600 error carrying id null, then serves the next request', async () => {
+  it('answers an oversize line with a -32600 error carrying its id, then serves the next request', async () => {
     const { stdout } = await runServer(
       [
         `{"jsonrpc":"2.0","id":1,"method":"echo","params":{"s":"${'z'.repeat(500)}"}}\n`,
@@ -255,7 +259,7 @@ describe('StdioServerTransport (real child process)', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(first).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32600 } });
+    expect(first).toMatchObject({ jsonrpc: '2.0', id: 1, error: { code: -32600 } });
     expect(first.error.message).toContain('200-byte');
     expect(second).toMatchObject({ id: 2, result: { pid: expect.any(Number) } });
   });

@@ -1,9 +1,15 @@
 /** The server side of the stdio transport: reads messages from stdin, writes them to stdout. */
 import { Console } from 'node:console';
 import type { Readable, Writable } from 'node:stream';
-import { ConnectionClosedError, ErrorCode, errorResponse, type JsonRpcMessage } from '../protocol/index.ts';
+import {
+  ConnectionClosedError,
+  ErrorCode,
+  errorResponse,
+  type JsonRpcMessage,
+  LocalError,
+} from '../protocol/index.ts';
 import type { Transport, TransportSink } from '../rpc/index.ts';
-import { encodeMessage, LineDecoder, oversizeFrameMessage } from '../transport/index.ts';
+import { encodeMessage, LineDecoder, oversizeFrameMessage, readFrameHead } from '../transport/index.ts';
 
 /** Options of a StdioServerTransport. */
 export interface StdioServerTransportOptions {
@@ -68,7 +74,7 @@ export class StdioServerTransport implements Transport {
     this.#onError = options.onError ?? ((error) => process.emitWarning(error));
     this.#decoder = new LineDecoder({
       maxFrameBytes: options.maxFrameBytes,
-      onOversize: (limit) => this.#rejectOversize(limit),
+      onOversize: (limit, head) => this.#rejectOversize(limit, head),
     });
     this.#writer = new FrameWriter(
       this.#stdout,
@@ -129,13 +135,21 @@ export class StdioServerTransport implements Transport {
     this.#finish(new ConnectionClosedError(`Reading stdin failed: ${error.message}`, { cause: error }));
   };
 
-  #rejectOversize(limit: number): void {
+  /** A request over the limit is answered -32600 (with its id when readable); an answer fails its request. */
+  #rejectOversize(limit: number, head: string): void {
     const message = oversizeFrameMessage(limit, 'maxFrameBytes of StdioServerTransport');
+    const frame = readFrameHead(head);
+    if (frame?.kind === 'response' && this.#sink?.failed) {
+      this.#sink.failed(
+        frame.id,
+        new LocalError(`The client's answer to request ${JSON.stringify(frame.id)}: ${message}`),
+      );
+      return;
+    }
     this.#onError(new Error(message));
     if (!this.#closed) {
-      this.#writer
-        .write(encodeMessage(errorResponse(null, ErrorCode.InvalidRequest, message)))
-        .catch(() => {});
+      const id = frame?.kind === 'request' ? frame.id : null;
+      this.#writer.write(encodeMessage(errorResponse(id, ErrorCode.InvalidRequest, message))).catch(() => {});
     }
   }
 

@@ -106,6 +106,9 @@ export class JsonRpcPeer {
       peer.#pending.rejectAll(new ConnectionClosedError('The peer closed its input; no answer can come.'));
       peer.#closeIfDrained();
     }
+    failed(id: RequestId, error: Error): void {
+      this.peer.#failPending(id, error);
+    }
   };
 
   /** Closes the transport; pending requests fail with ConnectionClosedError. */
@@ -309,14 +312,15 @@ export class JsonRpcPeer {
     }
   }
 
-  #failPending(id: RequestId | null, message: string): void {
+  /** Fails the request `id` waits on (a message: -32600); with no such request, reports it. */
+  #failPending(id: RequestId | null, reason: string | Error): void {
     const pending = id === null ? undefined : this.#pending.get(id);
     if (!pending) {
-      this.#options.onError?.(new Error(message));
+      this.#options.onError?.(typeof reason === 'string' ? new Error(reason) : reason);
       return;
     }
     this.#pending.settle(id as RequestId, pending);
-    pending.reject(new McpError(ErrorCode.InvalidRequest, message));
+    pending.reject(typeof reason === 'string' ? new McpError(ErrorCode.InvalidRequest, reason) : reason);
   }
 
   #handleResponse(response: JsonRpcResponse): void {

@@ -50,6 +50,11 @@ export interface TransportSink {
    * in flight, then closes the transport.
    */
   ended?(): void;
+  /**
+   * The answer to our request `id` arrived but could not be read (a frame over the size limit): the
+   * request fails at once with `error` rather than waiting for its timeout.
+   */
+  failed?(id: RequestId, error: Error): void;
 }
 
 /** Options for sending one message. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_FRAME_BYTES, encodeMessage, LineDecoder } from './stdio.ts';
+import { DEFAULT_MAX_FRAME_BYTES, encodeMessage, LineDecoder, readFrameHead } from './stdio.ts';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -139,5 +139,52 @@ describe('encodeMessage', () => {
     const message = { jsonrpc: '2.0' as const, id: 1, result: { text: 'ünïcødé 😀\n' } };
     const frames = new LineDecoder().push(bytes(encodeMessage(message) + encodeMessage([message])));
     expect(frames.map((f) => JSON.parse(f))).toEqual([message, [message]]);
+  });
+});
+
+describe('readFrameHead', () => {
+  it('reads the top-level id and kind, whatever the key order, and not ids nested in params', () => {
+    expect(readFrameHead('{"jsonrpc":"2.0","id":7,"result":{"content":[{"type":"text","text":"xx')).toEqual({
+      id: 7,
+      kind: 'response',
+    });
+    expect(readFrameHead('{"result":{"a":1},"id":"a\\"b","jsonrpc":"2.0"}')).toEqual({
+      id: 'a"b',
+      kind: 'response',
+    });
+    expect(readFrameHead('{"jsonrpc":"2.0","method":"x","params":{"id":3,"data":"q')).toBeUndefined();
+    expect(readFrameHead('{"jsonrpc":"2.0","method":"x","params":{"id":3},"id":4,"x":"q')).toEqual({
+      id: 4,
+      kind: 'request',
+    });
+    expect(readFrameHead('{"jsonrpc":"2.0","id":1')).toBeUndefined(); // kind unknown
+    expect(readFrameHead('{"id":12345678901234567890,"result":{')).toBeUndefined(); // not a safe integer
+    expect(readFrameHead('[{"id":1,"result":{}}')).toBeUndefined(); // a batch
+  });
+
+  it('finds the id of any response whose id comes before its result, from the first 1,024 characters', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }), fc.string({ maxLength: 200 })),
+        fc.boolean(),
+        fc.string({ maxLength: 2_000 }),
+        (id, error, text) => {
+          const answer = error ? { error: { code: 1, message: text } } : { result: { text } };
+          const line = JSON.stringify({ jsonrpc: '2.0', id, ...answer });
+          expect(readFrameHead(line.slice(0, 1024))).toEqual({ id, kind: 'response' });
+        },
+      ),
+    );
+  });
+
+  it('hands onOversize the first characters of the dropped line, across chunks', () => {
+    const heads: string[] = [];
+    const decoder = new LineDecoder({ maxFrameBytes: 64, onOversize: (_limit, head) => heads.push(head) });
+    const line = `{"jsonrpc":"2.0","id":"r-1","result":{"text":"${'é'.repeat(100)}"}}\n`;
+    const all = bytes(line);
+    expect(decodeAll(decoder, [all.subarray(0, 20), all.subarray(20, 50), all.subarray(50)])).toEqual([]);
+    expect(heads).toHaveLength(1);
+    expect(heads[0].startsWith('{"jsonrpc":"2.0","id":"r-1","result":')).toBe(true);
+    expect(readFrameHead(heads[0])).toEqual({ id: 'r-1', kind: 'response' });
   });
 });
