@@ -64,11 +64,38 @@ describe('classify: invalid messages', () => {
     expect(invalid({ id: 4, method: 'ping' })).toMatchObject({ id: 4 });
   });
 
-  it('rejects a request whose id is null or not a string or integer', () => {
-    expect(invalid({ jsonrpc: '2.0', id: null, method: 'ping' })).toMatchObject({ id: null, reason: /null/ });
-    expect(invalid({ jsonrpc: '2.0', id: 1.5, method: 'ping' })).toMatchObject({ id: null });
-    expect(invalid({ jsonrpc: '2.0', id: { a: 1 }, method: 'ping' })).toMatchObject({ id: null });
-    expect(invalid({ jsonrpc: '2.0', id: true, method: 'ping' })).toMatchObject({ id: null });
+  it('rejects a request whose id is null or not a string or integer, naming the type received', () => {
+    expect(invalid({ jsonrpc: '2.0', id: null, method: 'ping' })).toMatchObject({
+      id: null,
+      reason: /got null/,
+    });
+    expect(invalid({ jsonrpc: '2.0', id: 1.5, method: 'ping' })).toMatchObject({
+      id: null,
+      reason: 'A request id must be a string or an integer; got the number 1.5, which is not an integer.',
+    });
+    expect(invalid({ jsonrpc: '2.0', id: { a: 1 }, method: 'ping' })).toMatchObject({
+      id: null,
+      reason: 'A request id must be a string or an integer; got an object.',
+    });
+    expect(invalid({ jsonrpc: '2.0', id: [], method: 'ping' })).toMatchObject({
+      id: null,
+      reason: /got an array/,
+    });
+    expect(invalid({ jsonrpc: '2.0', id: true, method: 'ping' })).toMatchObject({
+      id: null,
+      reason: /got the boolean true/,
+    });
+    for (const v of [1.5, true, {}, []]) {
+      expect(invalid({ jsonrpc: '2.0', id: v, method: 'ping' }).reason).not.toContain('not null');
+    }
+  });
+
+  it('rejects an integer id beyond 2^53 - 1, which cannot be echoed exactly', () => {
+    const parsed = JSON.parse('{"jsonrpc":"2.0","id":12345678901234567890123,"method":"tools/call"}');
+    expect(invalid(parsed)).toMatchObject({ id: null, reason: /send it as a string/ });
+    expect(invalid({ jsonrpc: '2.0', id: 2 ** 53, method: 'ping' })).toMatchObject({ id: null });
+    expect(classify({ jsonrpc: '2.0', id: 2 ** 53 - 1, method: 'ping' }).kind).toBe('request');
+    expect(classify({ jsonrpc: '2.0', id: -(2 ** 53 - 1), method: 'ping' }).kind).toBe('request');
   });
 
   it('rejects params that are not an object', () => {

@@ -55,8 +55,24 @@ export type Classified =
   | { kind: 'response'; message: JsonRpcResponse }
   | { kind: 'invalid'; id: RequestId | null; reason: string; response?: true };
 
+/** A string, or an integer every JSON parser reads exactly (within ±(2^53−1)). */
 function isId(value: unknown): value is RequestId {
-  return typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value));
+  return typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value));
+}
+
+/** Why a request's id is refused, naming what was received (called only for a bad id). */
+function badIdReason(value: unknown): string {
+  if (typeof value === 'number' && Number.isInteger(value)) {
+    return 'A request id must be a string or an integer between -(2^53-1) and 2^53-1; an integer beyond that cannot be echoed exactly, so send it as a string.';
+  }
+  let got: string;
+  if (value === null) got = 'null';
+  else if (Array.isArray(value)) got = 'an array';
+  else if (typeof value === 'number') got = `the number ${value}, which is not an integer`;
+  else if (typeof value === 'boolean') got = `the boolean ${value}`;
+  else if (typeof value === 'object') got = 'an object';
+  else got = `a value of type ${typeof value}`;
+  return `A request id must be a string or an integer; got ${got}.`;
 }
 
 /**
@@ -80,9 +96,7 @@ export function classify(value: unknown): Classified {
       return { kind: 'invalid', id, reason: 'The "params" member must be an object when present.' };
     }
     if (!('id' in m)) return { kind: 'notification', message: m as unknown as JsonRpcNotification };
-    if (id === null) {
-      return { kind: 'invalid', id: null, reason: 'A request id must be a string or an integer, not null.' };
-    }
+    if (id === null) return { kind: 'invalid', id: null, reason: badIdReason(m.id) };
     return { kind: 'request', message: m as unknown as JsonRpcRequest };
   }
   if ('method' in m) return { kind: 'invalid', id, reason: 'The "method" member must be a string.' };

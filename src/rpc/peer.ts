@@ -141,7 +141,7 @@ export class JsonRpcPeer {
       const m = Array.isArray(value) ? undefined : (value as { id?: unknown; method?: unknown });
       if (m && typeof m.method !== 'string' && ('result' in m || 'error' in m)) {
         this.#failPending(
-          typeof m.id === 'string' || Number.isInteger(m.id) ? (m.id as RequestId) : null,
+          typeof m.id === 'string' || Number.isSafeInteger(m.id) ? (m.id as RequestId) : null,
           `The peer sent a response nested deeper than ${this.#maxDepth} levels.`,
         );
         return;
@@ -149,7 +149,7 @@ export class JsonRpcPeer {
       const id = m?.id;
       this.#write(
         errorResponse(
-          typeof id === 'string' || Number.isInteger(id) ? (id as RequestId) : null,
+          typeof id === 'string' || Number.isSafeInteger(id) ? (id as RequestId) : null,
           ErrorCode.InvalidRequest,
           `Message nested deeper than ${this.#maxDepth} levels; flatten it or raise maxDepth.`,
         ),

@@ -57,6 +57,20 @@ export const idArb: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: fc.integer({ min: -1000, max: 1_000_000 }) },
   { weight: 3, arbitrary: fc.string({ maxLength: 12 }) },
   { weight: 1, arbitrary: fc.constantFrom(null, 1.5, -0, true, false, [], {}, [1], 'ping', 2 ** 53, 1e300) },
+  // Integers at and past the edge of what every JSON parser reads exactly (2^53 − 1).
+  {
+    weight: 1,
+    arbitrary: fc.oneof(
+      fc.constantFrom(
+        Number.MAX_SAFE_INTEGER,
+        -Number.MAX_SAFE_INTEGER,
+        2 ** 53 + 2,
+        Number(12345678901234567890123n),
+      ),
+      fc.bigInt({ min: 2n ** 53n, max: 2n ** 90n }).map((n) => Number(n)),
+      fc.bigInt({ min: 2n ** 53n, max: 2n ** 90n }).map((n) => -Number(n)),
+    ),
+  },
 );
 
 /** Method names: MCP's own, near misses, and random text. */

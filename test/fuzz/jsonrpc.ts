@@ -4,9 +4,17 @@ import { classify, depthExceeds, errorResponse } from '../../src/protocol/index.
 import { idArb, jsonValueArb, messageLikeArb, nest } from './arbitraries.ts';
 import { defineProperty, type FuzzGroup } from './runner.ts';
 
-/** A valid request id: a string or an integer. */
+/** A valid request id: a string or an integer every JSON parser reads exactly (within ±(2^53−1)). */
 export function isValidId(value: unknown): value is string | number {
-  return typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value));
+  return typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value));
+}
+
+/** Words the refusal of a request id must contain for each kind of bad id. */
+function idTypeWords(id: unknown): string {
+  if (id === null) return 'null';
+  if (Array.isArray(id)) return 'array';
+  if (typeof id === 'number') return Number.isInteger(id) ? 'send it as a string' : 'not an integer';
+  return typeof id === 'object' ? 'an object' : typeof id;
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
@@ -66,6 +74,17 @@ export const jsonrpcFuzz: FuzzGroup = {
           fail('a response came out with a bad id', value);
         }
       }),
+    ),
+    defineProperty('a request with a bad id is refused with id null and a reason naming what was sent', () =>
+      fc.property(
+        fc.oneof(idArb, fc.anything({ maxDepth: 2 })).filter((id) => id !== undefined && !isValidId(id)),
+        (id) => {
+          const c = classify({ jsonrpc: '2.0', id, method: 'tools/call', params: {} });
+          if (c.kind !== 'invalid' || c.id !== null) fail('not refused with id null', { id });
+          const words = idTypeWords(id);
+          if (!c.reason.includes(words)) fail(`the reason "${c.reason}" does not say "${words}"`, { id });
+        },
+      ),
     ),
     defineProperty('classify gives the same answer for a message and its JSON text read back', () =>
       fc.property(messageLikeArb, (value) => {

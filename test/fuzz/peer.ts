@@ -45,6 +45,25 @@ export const peerFuzz: FuzzGroup = {
         await checkInbound(await peerTarget(batches), text);
       }),
     ),
+    defineProperty('an integer id is echoed exactly as written, or refused with -32600 and id null', () =>
+      fc.asyncProperty(
+        fc.boolean(),
+        fc.oneof(fc.stringMatching(/^-?[1-9][0-9]{0,14}$/), fc.stringMatching(/^-?[1-9][0-9]{15,29}$/)),
+        fc.constantFrom('ping', 'tools/list', 'tools/call'),
+        async (batches, digits, method) => {
+          const target = await peerTarget(batches);
+          target.send(`{"jsonrpc":"2.0","id":${digits},"method":"${method}","params":{}}`);
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          const answers = target.out.map((m) => JSON.stringify(m));
+          if (answers.length !== 1) throw new Error(`${answers.length} answers to id ${digits}`);
+          const echoed = answers[0].includes(`"id":${digits},`) || answers[0].includes(`"id":${digits}}`);
+          const refused =
+            /"id":null/.test(answers[0]) && answers[0].includes(`"code":${ErrorCode.InvalidRequest}`);
+          if (!echoed && !refused) throw new Error(`id ${digits} came back altered: ${answers[0]}`);
+          if (refused && Number.isSafeInteger(Number(digits))) throw new Error(`safe id ${digits} refused`);
+        },
+      ),
+    ),
     defineProperty(
       'a long sequence of inputs on one peer leaves it serving',
       () =>
