@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { jsonBodyText } from './beside.ts';
 import { checkHostAndOrigin, DEFAULT_ALLOWED_HOSTS, splitHost } from './guard.ts';
 
+/** A request as an adapter builds it: its URL made from the Host header. */
 const req = (host: string, origin?: string) =>
-  new Request('http://placeholder/mcp', { headers: { host, ...(origin ? { origin } : {}) } });
+  new Request(`http://${host}/mcp`, { headers: { host, ...(origin ? { origin } : {}) } });
 const local = { allowedHosts: DEFAULT_ALLOWED_HOSTS, allowedOrigins: undefined };
 
 describe('splitHost', () => {
@@ -46,6 +47,35 @@ describe('checkHostAndOrigin', () => {
     const open = { allowedHosts: false as const, allowedOrigins: undefined };
     expect(checkHostAndOrigin(req('mcp.example.com', 'https://mcp.example.com'), open)).toBeUndefined();
     expect(checkHostAndOrigin(req('mcp.example.com', 'https://other.example.com'), open)?.status).toBe(403);
+  });
+
+  it('answers 400 to more than one Host header, even with the host check off (RFC 9112 section 3.2)', async () => {
+    for (const policy of [local, { allowedHosts: false as const, allowedOrigins: false as const }]) {
+      for (const hosts of [
+        ['127.0.0.1:3000', 'evil.example.com'],
+        ['evil.example.com', 'localhost'],
+        ['localhost', 'localhost'],
+      ]) {
+        const headers = new Headers();
+        for (const h of hosts) headers.append('host', h);
+        const denied = checkHostAndOrigin(new Request('http://localhost/mcp', { headers }), policy);
+        expect(denied?.status, hosts.join(' + ')).toBe(400);
+        expect(JSON.parse(jsonBodyText(denied as Response) ?? '').error.message).toContain(
+          'more than one Host header',
+        );
+      }
+    }
+  });
+
+  it('checks the host of an absolute-form request target as well as the Host header', () => {
+    const absolute = new Request('http://evil.example.com/mcp', { headers: { host: 'localhost:3000' } });
+    const denied = checkHostAndOrigin(absolute, local);
+    expect(denied?.status).toBe(403);
+    expect(JSON.parse(jsonBodyText(denied as Response) ?? '').error.message).toContain(
+      "Invalid host 'evil.example.com' in the request target",
+    );
+    const loopback = new Request('http://127.0.0.1:3000/mcp', { headers: { host: 'localhost:3000' } });
+    expect(checkHostAndOrigin(loopback, local)).toBeUndefined();
   });
 
   it('compares listed origins after normalizing them', () => {

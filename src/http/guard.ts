@@ -65,17 +65,44 @@ function normalizeOrigin(origin: string): string | undefined {
   }
 }
 
-/** Checks Host and Origin; returns the 403 answer when the request must be refused, else undefined. */
+/** The authority of an absolute URL (`host[:port]`, with userinfo if any), read without parsing it. */
+function authorityOf(url: string): string {
+  const start = url.indexOf('//') + 2;
+  const end = url.indexOf('/', start);
+  return end < 0 ? url.slice(start) : url.slice(start, end);
+}
+
+/**
+ * Checks Host and Origin: 400 for more than one Host header (RFC 9112 §3.2; repeats arrive joined
+ * with a comma, which no host name has), 403 when the Host or the authority of an absolute-form
+ * request target is not allowed, or the Origin is not; else undefined.
+ */
 export function checkHostAndOrigin(request: Request, policy: OriginPolicy): Response | undefined {
-  const host = request.headers.get('host') ?? new URL(request.url).host;
-  if (policy.allowedHosts !== false && !hostAllowed(host, policy.allowedHosts)) {
+  const url = request.url;
+  const host = request.headers.get('host') ?? authorityOf(url);
+  if (host.includes(',')) {
     return errorReply(
-      403,
+      400,
       TRANSPORT_ERROR,
-      `Invalid Host header '${host}': this server answers only to ${policy.allowedHosts.join(', ')}. ` +
-        'To serve it under another name, add that name to the allowedHosts option ' +
-        '(or set allowedHosts: false when a proxy in front of it checks the host).',
+      `Bad Request: more than one Host header ('${host}'); send exactly one (RFC 9112 section 3.2).`,
     );
+  }
+  if (policy.allowedHosts !== false) {
+    const target = authorityOf(url);
+    const refused = !hostAllowed(host, policy.allowedHosts)
+      ? `Invalid Host header '${host}'`
+      : target !== host && target !== host.toLowerCase() && !hostAllowed(target, policy.allowedHosts)
+        ? `Invalid host '${target}' in the request target`
+        : undefined;
+    if (refused !== undefined) {
+      return errorReply(
+        403,
+        TRANSPORT_ERROR,
+        `${refused}: this server answers only to ${policy.allowedHosts.join(', ')}. ` +
+          'To serve it under another name, add that name to the allowedHosts option ' +
+          '(or set allowedHosts: false when a proxy in front of it checks the host).',
+      );
+    }
   }
   const origin = request.headers.get('origin');
   if (origin !== null && !originAllowed(origin, host, policy)) {

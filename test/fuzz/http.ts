@@ -268,7 +268,9 @@ export const httpGuardFuzz: FuzzGroup = {
           allowedHosts: DEFAULT_ALLOWED_HOSTS,
           allowedOrigins: undefined,
         });
-        if (denied && denied.status !== 403) throw new Error(`status ${denied.status}`);
+        const comma = (request.headers.get('host') ?? '').includes(',');
+        if (denied && denied.status !== (comma ? 400 : 403)) throw new Error(`status ${denied.status}`);
+        if (comma && !denied) throw new Error(`admitted Host ${host}, which holds a comma`);
         const name = hostnameOf(request.headers.get('host') ?? '');
         if (name !== undefined && !LOOPBACK.has(name) && !denied) throw new Error(`admitted Host ${host}`);
         if (denied || origin === undefined) return;
@@ -282,6 +284,40 @@ export const httpGuardFuzz: FuzzGroup = {
         if (!/^https?:$/.test(url.protocol) || (!sameHost && !LOOPBACK.has(url.hostname))) {
           throw new Error(`admitted Origin ${origin} for Host ${host}`);
         }
+      }),
+    ),
+    defineProperty('more than one Host header is refused with 400, whatever the hosts', () =>
+      fc.property(fc.array(hostArb, { minLength: 2, maxLength: 4 }), fc.boolean(), (hosts, off) => {
+        const headers = new Headers();
+        for (const h of hosts) headers.append('host', h);
+        const request = new Request('http://localhost/mcp', { method: 'POST', headers });
+        const policy = {
+          allowedHosts: off ? (false as const) : DEFAULT_ALLOWED_HOSTS,
+          allowedOrigins: undefined,
+        };
+        const denied = checkHostAndOrigin(request, policy);
+        if (denied?.status !== 400)
+          throw new Error(`Host ${hosts.join(' + ')}: ${denied?.status ?? 'admitted'}`);
+      }),
+    ),
+    defineProperty('an absolute-form request target must name an allowed host too', () =>
+      fc.property(hostArb, fc.constantFrom('localhost', '127.0.0.1:3000', '[::1]:8080'), (target, host) => {
+        let url: URL;
+        try {
+          url = new URL(`http://${target}/mcp`);
+        } catch {
+          return;
+        }
+        if (url.username !== '' || url.password !== '') return; // no Request can carry them
+        const request = new Request(url, { method: 'POST', headers: { host } });
+        const denied = checkHostAndOrigin(request, {
+          allowedHosts: DEFAULT_ALLOWED_HOSTS,
+          allowedOrigins: undefined,
+        });
+        const loopback = LOOPBACK.has(url.hostname);
+        if (loopback && denied) throw new Error(`refused target ${url.href} for Host ${host}`);
+        if (!loopback && denied?.status !== 403)
+          throw new Error(`admitted target ${url.href} for Host ${host}`);
       }),
     ),
   ],
