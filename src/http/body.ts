@@ -48,8 +48,35 @@ function tooLarge(limit: number): Response {
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Reads the body as UTF-8 text, refusing more than `limit` bytes; answers 413 or 400 on failure. */
-export async function readBodyText(request: Request, limit: number): Promise<string | Response> {
+/** How a body is read: its size limit and its deadlines. */
+export interface BodyLimits {
+  /** Largest body accepted, in bytes. */
+  maxBodyBytes: number;
+  /** Longest silence while the body arrives, ms. */
+  bodyIdleMs: number;
+  /** Longest time the whole body may take to arrive, ms. */
+  bodyTimeoutMs: number;
+}
+
+function tooSlow(limits: BodyLimits, total: boolean): Response {
+  const what = total
+    ? `did not arrive in full within ${limits.bodyTimeoutMs} ms (bodyTimeoutMs)`
+    : `stalled for ${limits.bodyIdleMs} ms (bodyIdleMs)`;
+  return errorReply(
+    408,
+    ErrorCode.InvalidRequest,
+    `Request Timeout: the request body ${what}; send the whole body at once, with a Content-Length that matches it.`,
+    { connection: 'close' },
+  );
+}
+
+/**
+ * Reads the body as UTF-8 text, refusing more than `maxBodyBytes`: 413, 400 when it is not UTF-8 or
+ * cannot be read, 408 when it stalls past `bodyIdleMs` or takes longer than `bodyTimeoutMs`. A body
+ * that came with its headers is taken as it is; one still arriving is watched by a single timer.
+ */
+export async function readBodyText(request: Request, limits: BodyLimits): Promise<string | Response> {
+  const limit = limits.maxBodyBytes;
   const provided = providedBody(request);
   if (provided !== undefined) {
     if (provided.byteLength > limit) return tooLarge(limit);
@@ -59,12 +86,15 @@ export async function readBodyText(request: Request, limit: number): Promise<str
   if (declared !== null && Number(declared) > limit) return tooLarge(limit);
   if (!request.body) return '';
   const reader = request.body.getReader();
+  const watch = new BodyDeadline(reader, limits.bodyIdleMs, limits.bodyTimeoutMs);
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
+      if (watch.expired !== undefined) return tooSlow(limits, watch.expired === 'total');
       if (done) break;
+      watch.last = Date.now();
       size += value.byteLength;
       if (size > limit) {
         reader.cancel().catch(() => {});
@@ -73,13 +103,60 @@ export async function readBodyText(request: Request, limit: number): Promise<str
       chunks.push(value);
     }
   } catch (error) {
+    if (watch.expired !== undefined) return tooSlow(limits, watch.expired === 'total');
     return errorReply(
       400,
       ErrorCode.ParseError,
       `Could not read the request body: ${(error as Error).message}`,
     );
+  } finally {
+    watch.stop();
   }
   return decodeUtf8(chunks.length === 1 ? (chunks[0] as Uint8Array) : concat(chunks, size));
+}
+
+/**
+ * The deadlines of one body read: one timer, armed for whichever deadline is nearer and re-armed
+ * only when it fires early (the reader stamps `last` on each chunk); on expiry it cancels the read.
+ */
+class BodyDeadline {
+  last: number;
+  expired: 'idle' | 'total' | undefined;
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+  readonly #idleMs: number;
+  readonly #end: number;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(reader: ReadableStreamDefaultReader<Uint8Array>, idleMs: number, totalMs: number) {
+    this.#reader = reader;
+    this.#idleMs = idleMs;
+    this.last = Date.now();
+    this.#end = this.last + totalMs;
+    this.#arm(Math.min(idleMs, totalMs));
+  }
+
+  #arm(ms: number): void {
+    if (!Number.isFinite(ms)) return;
+    this.#timer = setTimeout(this.#check, Math.max(0, ms));
+  }
+
+  readonly #check = (): void => {
+    this.#timer = undefined;
+    const now = Date.now();
+    const idleLeft = this.last + this.#idleMs - now;
+    const totalLeft = this.#end - now;
+    if (idleLeft > 0 && totalLeft > 0) {
+      this.#arm(Math.min(idleLeft, totalLeft));
+      return;
+    }
+    this.expired = totalLeft <= 0 ? 'total' : 'idle';
+    this.#reader.cancel().catch(() => {});
+  };
+
+  stop(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
 }
 
 function decodeUtf8(bytes: Uint8Array): string | Response {

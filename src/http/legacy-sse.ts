@@ -108,7 +108,7 @@ export async function postLegacyMessage(
   if (options.auth && subject !== caller?.principal) return foreignSession();
   const badVersion = checkVersionHeader(request, options);
   if (badVersion) return badVersion;
-  const text = await readBodyText(request, options.maxBodyBytes);
+  const text = await readBodyText(request, options);
   if (text instanceof Response) return text;
   const body = parseBody(text);
   if (body instanceof Response) return body;

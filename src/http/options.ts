@@ -79,6 +79,10 @@ export interface HttpHandlerOptions {
   jsonResponse?: boolean;
   /** Largest POST body accepted, in bytes (default 4 MiB). */
   maxBodyBytes?: number;
+  /** Longest silence while a POST body arrives, ms; past it the answer is 408 (default 5,000). */
+  bodyIdleMs?: number;
+  /** Longest time a POST body may take to arrive in full, ms; past it the answer is 408 (default 30,000). */
+  bodyTimeoutMs?: number;
   /** Allowed Host values (default localhost, 127.0.0.1, [::1], any port); false turns the check off. */
   allowedHosts?: readonly string[] | false;
   /** Allowed Origin values (default: same origin or an allowed host); false turns the check off. */
@@ -132,6 +136,8 @@ export interface ResolvedOptions {
   sessions: boolean;
   jsonResponse: boolean;
   maxBodyBytes: number;
+  bodyIdleMs: number;
+  bodyTimeoutMs: number;
   allowedHosts: readonly string[] | false;
   allowedOrigins: readonly string[] | false | undefined;
   sessionIdleMs: number;
@@ -166,6 +172,8 @@ export function resolveOptions(options: HttpHandlerOptions = {}): ResolvedOption
     sessions,
     jsonResponse: options.jsonResponse ?? false,
     maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
+    bodyIdleMs: positiveMs(options.bodyIdleMs, 5_000, 'bodyIdleMs'),
+    bodyTimeoutMs: positiveMs(options.bodyTimeoutMs, 30_000, 'bodyTimeoutMs'),
     allowedHosts: options.allowedHosts ?? DEFAULT_ALLOWED_HOSTS,
     allowedOrigins: options.allowedOrigins,
     sessionIdleMs: options.sessionIdleMs ?? 30 * 60_000,
@@ -186,4 +194,12 @@ export function resolveOptions(options: HttpHandlerOptions = {}): ResolvedOption
     },
     auth: options.auth,
   };
+}
+
+/** A positive duration option (Infinity: no limit), or its default. */
+function positiveMs(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!(value > 0))
+    throw new RangeError(`${name} must be a positive number of ms (Infinity: no limit), got ${value}.`);
+  return value;
 }

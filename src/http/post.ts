@@ -60,7 +60,7 @@ export async function readPost(request: Request, options: ResolvedOptions): Prom
       'Unsupported Media Type: send the body as Content-Type: application/json.',
     );
   }
-  const text = await readBodyText(request, options.maxBodyBytes);
+  const text = await readBodyText(request, options);
   if (text instanceof Response) return text;
   return parseBody(text);
 }

@@ -23,7 +23,7 @@ import { specKind } from './jsonrpc.ts';
 import { defineProperty, type FuzzGroup } from './runner.ts';
 
 /** The JSON-RPC error body of a refusal. */
-async function errorOf(r: Response): Promise<{ id: unknown; code: unknown }> {
+async function errorOf(r: Response): Promise<{ id: unknown; code: unknown; message: string }> {
   const text = jsonBodyText(r) ?? (await r.text());
   const body = JSON.parse(text) as {
     jsonrpc?: unknown;
@@ -33,7 +33,22 @@ async function errorOf(r: Response): Promise<{ id: unknown; code: unknown }> {
   if (body.jsonrpc !== '2.0' || !('id' in body) || typeof body.error?.message !== 'string') {
     throw new Error(`malformed error body ${JSON.stringify(body)}`);
   }
-  return { id: body.id, code: body.error.code };
+  return { id: body.id, code: body.error.code, message: body.error.message };
+}
+
+/** A body that sends its chunks `everyMs` apart and then, unless `ends`, never ends (a slow client). */
+function slowBodyRequest(chunks: readonly Uint8Array[], everyMs: number, ends: boolean): Request {
+  let at = 0;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (at > 0) await new Promise((resolve) => setTimeout(resolve, everyMs));
+      const c = chunks[at++];
+      if (c !== undefined) controller.enqueue(c.slice());
+      else if (ends) controller.close();
+      else await new Promise(() => {}); // silence
+    },
+  });
+  return new Request('http://localhost/mcp', { method: 'POST', body, duplex: 'half' } as RequestInit);
 }
 
 function bodyRequest(chunks: readonly Uint8Array[]): Request {
@@ -208,13 +223,38 @@ export const httpBodyFuzz: FuzzGroup = {
           throw new Error('requests');
       }),
     ),
+    defineProperty(
+      'readBodyText answers 408 to a body that stalls or drips past its deadline, whatever was sent before',
+      () =>
+        fc.asyncProperty(bodyTextArb.map(utf8), cutsArb, fc.boolean(), async (bytes, cuts, drip) => {
+          const chunks = cutBytes(bytes, cuts);
+          // A drip: chunks 1 ms apart that never stop (the last one repeated); a stall: then silence.
+          const request = drip
+            ? slowBodyRequest([...chunks, ...Array.from({ length: 10_000 }, () => utf8(' '))], 1, true)
+            : slowBodyRequest(chunks, 0, false);
+          const limits = drip
+            ? { maxBodyBytes: 1 << 20, bodyIdleMs: 5_000, bodyTimeoutMs: 30 }
+            : { maxBodyBytes: 1 << 20, bodyIdleMs: 20, bodyTimeoutMs: 30_000 };
+          const got = await readBodyText(request, limits);
+          if (!(got instanceof Response) || got.status !== 408) throw new Error(`no 408: ${String(got)}`);
+          const message = (await errorOf(got)).message;
+          if (!message.includes(drip ? 'bodyTimeoutMs' : 'bodyIdleMs'))
+            throw new Error(`message: ${message}`);
+          if (got.headers.get('connection') !== 'close') throw new Error('the connection is kept');
+        }),
+      0.01,
+    ),
     defineProperty('readBodyText reads any chunking up to the limit, 413 past it, 400 for bad UTF-8', () =>
       fc.asyncProperty(
         fc.oneof(fc.uint8Array({ maxLength: 64 }), bodyTextArb.map(utf8)),
         cutsArb,
         fc.integer({ min: 0, max: 80 }),
         async (bytes, cuts, limit) => {
-          const got = await readBodyText(bodyRequest(cutBytes(bytes, cuts)), limit);
+          const got = await readBodyText(bodyRequest(cutBytes(bytes, cuts)), {
+            maxBodyBytes: limit,
+            bodyIdleMs: 5_000,
+            bodyTimeoutMs: 30_000,
+          });
           if (bytes.length > limit) {
             if (!(got instanceof Response) || got.status !== 413) throw new Error('no 413 past the limit');
             return;
