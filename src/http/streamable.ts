@@ -28,6 +28,19 @@ export async function serveStreamable(
   }
 }
 
+/** The Streamable HTTP session with this id, on this node or (cluster mode) another. */
+async function lookUp(id: string, ctx: HandlerContext): Promise<unknown> {
+  return ctx.cluster ? await ctx.cluster.find(id) : ctx.registry.get(id, 'streamable-http');
+}
+
+function sessionNotFound(): Response {
+  return errorReply(
+    404,
+    SESSION_NOT_FOUND,
+    'Session not found: it has expired or was closed; start a new session with initialize (without Mcp-Session-Id).',
+  );
+}
+
 /** The session a request names, or the 400/403/404 answer. */
 async function findSession(
   request: Request,
@@ -42,14 +55,8 @@ async function findSession(
       'Bad Request: the Mcp-Session-Id header is required; send initialize first to start a session.',
     );
   }
-  const session = ctx.cluster ? await ctx.cluster.find(id) : ctx.registry.get(id, 'streamable-http');
-  if (!(session instanceof StreamableSession)) {
-    return errorReply(
-      404,
-      SESSION_NOT_FOUND,
-      'Session not found: it has expired or was closed; start a new session with initialize (without Mcp-Session-Id).',
-    );
-  }
+  const session = await lookUp(id, ctx);
+  if (!(session instanceof StreamableSession)) return sessionNotFound();
   if (ctx.options.auth && session.subject !== caller?.principal) return foreignSession();
   return checkVersionHeader(request, ctx.options) ?? session;
 }
@@ -115,7 +122,10 @@ async function initialize(
       'Invalid Request: initialize must be the only message of its POST, never part of a batch.',
     );
   }
-  if (request.headers.has('mcp-session-id')) {
+  const named = request.headers.get('mcp-session-id');
+  if (named !== null) {
+    // A session that no longer exists is 404 (the client starts afresh); a live one is initialized once.
+    if (!((await lookUp(named, ctx)) instanceof StreamableSession)) return sessionNotFound();
     return errorReply(
       400,
       ErrorCode.InvalidRequest,
