@@ -45,6 +45,22 @@ export function realRequest(request: Request): Request {
   return make === undefined ? request : make.call(request);
 }
 
+/**
+ * The key under which an adapter gives the address of the client a request came from: a property
+ * (or a getter, read only when asked) on the Request. See `provideClientAddress`, `clientAddressOf`.
+ */
+export const CLIENT_ADDRESS: unique symbol = Symbol.for('mcpkit.http.clientAddress');
+
+/** Gives the handler the network address of the client a request came from (an adapter's call). */
+export function provideClientAddress(request: Request, address: string | undefined): void {
+  (request as { [CLIENT_ADDRESS]?: string })[CLIENT_ADDRESS] = address;
+}
+
+/** The network address of the client a request came from, when its adapter gave it. */
+export function clientAddressOf(request: Request): string | undefined {
+  return (request as { [CLIENT_ADDRESS]?: string })[CLIENT_ADDRESS];
+}
+
 /** Gives the handler a request's whole body as bytes, for a Request made without a body stream. */
 export function provideBody(request: Request, bytes: Uint8Array): void {
   (request as CarriedRequest)[BODY] = bytes;

@@ -1,10 +1,13 @@
 /** The server side of MCP over HTTP: one web-standard handler for Streamable HTTP and HTTP+SSE. */
 export { type Caller, type HttpAuth, principalOf, withoutCredentials } from './auth.ts';
 export {
+  CLIENT_ADDRESS,
+  clientAddressOf,
   deferBodies,
   jsonBodyText,
   PROVIDED_BODIES,
   provideBody,
+  provideClientAddress,
   providedBody,
   provideSignal,
   REAL_REQUEST,

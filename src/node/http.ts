@@ -13,6 +13,7 @@ import {
   jsonBodyText,
   PROVIDED_BODIES,
   provideBody,
+  provideClientAddress,
   provideSignal,
   type SseConnection,
   sseConnectionOf,
@@ -129,6 +130,7 @@ function toRequest(
     request = new Request(requestUrl(req, true), init);
   }
   deferBodies(request);
+  provideClientAddress(request, req.socket.remoteAddress);
   return request;
 }
 

@@ -7,7 +7,7 @@
  * `MessageInfo.request` gets a real Request made from it (see `realRequest` in mcpkit/http).
  */
 import type { IncomingMessage } from 'node:http';
-import { REAL_REQUEST } from '../http/index.ts';
+import { CLIENT_ADDRESS, REAL_REQUEST } from '../http/index.ts';
 
 /** The headers of a node:http request, read as WHATWG Headers reads them (names case-insensitive, repeats joined). */
 class LightHeaders {
@@ -95,6 +95,11 @@ class LightRequest {
   get headers(): Headers {
     this.#headers ??= new LightHeaders(this.#req.rawHeaders);
     return this.#headers as unknown as Headers;
+  }
+
+  /** The client's address, read from the socket only when asked. */
+  get [CLIENT_ADDRESS](): string | undefined {
+    return this.#req.socket.remoteAddress;
   }
 
   /** A real Request with the same method, URL, headers and signal (no body: it has been read). */

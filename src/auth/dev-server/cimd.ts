@@ -4,6 +4,7 @@
  * caching allows.
  */
 import { assertSafeUrl } from '../network-guard.ts';
+import { redirectUriUserinfo } from './register.ts';
 import type { DevClient, DevState } from './state.ts';
 
 const MAX_BYTES = 64 * 1024;
@@ -80,6 +81,10 @@ function validate(text: string, clientId: string): DevClient | string {
     !uris.every((u) => typeof u === 'string' && URL.canParse(u))
   ) {
     return `the client metadata document ${clientId} must list redirect_uris (absolute URIs)`;
+  }
+  const userinfo = uris.find((u) => redirectUriUserinfo(u) !== undefined);
+  if (userinfo !== undefined) {
+    return `the client metadata document ${clientId} lists a redirect URI with a user name or password; list it without them`;
   }
   const method = d.token_endpoint_auth_method ?? 'none';
   if (method !== 'none') {

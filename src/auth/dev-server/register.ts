@@ -1,4 +1,5 @@
 /** Dynamic Client Registration (RFC 7591) for the development authorization server. */
+import { clientAddressOf } from '../../http/index.ts';
 import { redirectUriProblem } from '../resource-uri.ts';
 import { json, oauthError } from './http.ts';
 import { type DevClient, type DevState, randomToken } from './state.ts';
@@ -6,8 +7,35 @@ import { type DevClient, type DevState, randomToken } from './state.ts';
 const GRANTS = ['authorization_code', 'refresh_token', 'client_credentials'];
 const METHODS = ['none', 'client_secret_basic', 'client_secret_post'];
 
+/** Why a redirect URI carries credentials (`https://user:pw@host/cb`), or undefined when it does not. */
+export function redirectUriUserinfo(uri: unknown): string | undefined {
+  if (typeof uri !== 'string' || !URL.canParse(uri)) return undefined;
+  const url = new URL(uri);
+  return url.username !== '' || url.password !== ''
+    ? 'must not contain a user name or password (userinfo)'
+    : undefined;
+}
+
 /** Handles POST /register. */
 export async function register(state: DevState, request: Request): Promise<Response> {
+  const address = clientAddressOf(request);
+  const made = address === undefined ? 0 : (state.registrations.get(address) ?? 0);
+  if (made >= state.maxRegistrationsPerAddress) {
+    return oauthError(
+      429,
+      'temporarily_unavailable',
+      `This address has registered ${made} clients, the most this server allows (maxRegistrationsPerAddress); reuse a registration.`,
+      { 'retry-after': '60' },
+    );
+  }
+  if (state.clients.size >= state.maxClients) {
+    return oauthError(
+      503,
+      'temporarily_unavailable',
+      `This server holds its maximum of ${state.maxClients} clients (maxClients); retry later.`,
+      { 'retry-after': '60' },
+    );
+  }
   let body: unknown;
   try {
     body = await request.json();
@@ -51,7 +79,7 @@ export async function register(state: DevState, request: Request): Promise<Respo
     );
   }
   for (const uri of uris) {
-    const problem = redirectUriProblem(uri, applicationType);
+    const problem = redirectUriProblem(uri, applicationType) ?? redirectUriUserinfo(uri);
     if (problem) return oauthError(400, 'invalid_redirect_uri', `Redirect URI ${problem}.`);
   }
   if (m.scope !== undefined) {
@@ -76,5 +104,6 @@ export async function register(state: DevState, request: Request): Promise<Respo
     client.client_secret_expires_at = 0;
   }
   state.clients.set(client.client_id, client);
+  if (address !== undefined) state.registrations.set(address, made + 1);
   return json(client, 201);
 }

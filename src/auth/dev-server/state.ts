@@ -39,6 +39,13 @@ export interface DevAuthorizationServerOptions {
   fetch?: (input: string | URL, init?: RequestInit) => Promise<Response>;
   /** The ES256 signing key pair (default: generated at start). */
   signingKey?: CryptoKeyPair;
+  /**
+   * Most clients one network address may register (default 100); past it `/register` answers 429.
+   * The address comes from the server adapter (`clientAddressOf`); without one only `maxClients` holds.
+   */
+  maxRegistrationsPerAddress?: number;
+  /** Most registered clients in all (default 10,000); past it `/register` answers 503. */
+  maxClients?: number;
 }
 
 /** An authorization code waiting to be redeemed. */
@@ -81,6 +88,10 @@ export interface DevState {
   clients: Map<string, DevClient>;
   codes: Map<string, CodeGrant>;
   refreshTokens: Map<string, RefreshGrant>;
+  maxRegistrationsPerAddress: number;
+  maxClients: number;
+  /** How many clients each network address has registered. */
+  registrations: Map<string, number>;
 }
 
 /** Applies the defaults and creates the key and stores. */
@@ -106,6 +117,9 @@ export async function createDevState(options: DevAuthorizationServerOptions): Pr
     clients: new Map(),
     codes: new Map(),
     refreshTokens: new Map(),
+    maxRegistrationsPerAddress: options.maxRegistrationsPerAddress ?? 100,
+    maxClients: options.maxClients ?? 10_000,
+    registrations: new Map(),
   };
   for (const c of options.clients ?? []) state.clients.set(c.client_id, c);
   return state;
