@@ -256,3 +256,15 @@ export async function eventually(check: () => boolean, what: string, ms = 5000):
     await sleep(10);
   }
 }
+
+/** Opens a session's GET stream and keeps it open (a busy session) until the controller aborts. */
+export async function holdGetStream(url: string, headers: Record<string, string>): Promise<AbortController> {
+  const controller = new AbortController();
+  const res = await fetch(url, {
+    method: 'GET',
+    headers: { accept: 'text/event-stream', ...headers },
+    signal: controller.signal,
+  });
+  if (res.status !== 200) throw new Error(`GET stream got ${res.status}`);
+  return controller;
+}

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   callTool,
   eventually,
+  holdGetStream,
   initializeBody,
   messages,
   openSession,
@@ -132,11 +133,13 @@ describe('Host and Origin (DNS rebinding)', () => {
 });
 
 describe('session limits', () => {
-  it('answers 503 past maxSessions, with a message naming the option', async () => {
+  it('answers 503 past maxSessions when every session is in use, with a message naming the option', async () => {
     const capped = await serve(host.host, { maxSessions: 2 });
+    const streams: AbortController[] = [];
     try {
       const a = await openSession(capped.url);
-      await openSession(capped.url);
+      const b = await openSession(capped.url);
+      streams.push(await holdGetStream(capped.url, a.headers), await holdGetStream(capped.url, b.headers));
       const third = await post(capped.url, initializeBody());
       expect(third.status).toBe(503);
       expect((await third.json()).error.message).toContain('maxSessions');
@@ -145,6 +148,7 @@ describe('session limits', () => {
       expect(fourth.status).toBe(200);
       await readEvents(fourth);
     } finally {
+      for (const c of streams) c.abort();
       await capped.close();
     }
   });

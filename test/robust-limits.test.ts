@@ -10,6 +10,7 @@ import { McpServer } from '../src/server/index.ts';
 import {
   callTool,
   eventually,
+  holdGetStream,
   initializeBody,
   messages,
   openSession,
@@ -293,13 +294,15 @@ describe('streams per session', () => {
 });
 
 describe('live sessions', () => {
-  it('an McpServer behind the handler refuses sessions past maxSessions with 503, and takes one again once a session ends', async () => {
+  it('an McpServer behind the handler refuses sessions past maxSessions with 503 when all are in use, and takes one again once a session ends', async () => {
     const server = new McpServer({ name: 'cap', version: '1.0.0', onError: () => {} });
     server.tool('echo', {}, () => 'ok');
     const s = await serve(server, { maxSessions: 2 });
+    const streams: AbortController[] = [];
     try {
       const a = await openSession(s.url);
-      await openSession(s.url);
+      const b = await openSession(s.url);
+      streams.push(await holdGetStream(s.url, a.headers), await holdGetStream(s.url, b.headers));
       const refused = await post(s.url, initializeBody());
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('5');
@@ -312,6 +315,7 @@ describe('live sessions', () => {
       await openSession(s.url);
       expect(s.handler.sessionCount).toBe(2);
     } finally {
+      for (const c of streams) c.abort();
       await s.close();
     }
   });

@@ -329,7 +329,7 @@ export class Cluster {
   }
 
   async #restore(record: SessionRecord): Promise<StreamableSession | undefined> {
-    if (this.#registry.full()) return undefined;
+    if (this.#registry.admit() !== undefined) return undefined;
     const session = new StreamableSession(record.id, this.settings(record.streamPrefix ?? ''));
     session.handle = await this.#host.connect(session);
     session.restore(record);

@@ -63,7 +63,9 @@ export function createHttpHandler(host: SessionHost, options?: HttpHandlerOption
   const resolved = resolveOptions(options);
   const registry = new SessionRegistry({
     idleMs: resolved.sessionIdleMs,
+    unusedIdleMs: resolved.unusedSessionIdleMs,
     maxSessions: resolved.maxSessions,
+    maxPerClient: resolved.maxSessionsPerClient,
     store: resolved.sessionStore,
     onError: resolved.onError,
     shared: resolved.bus !== undefined,

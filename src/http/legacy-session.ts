@@ -14,6 +14,8 @@ export class LegacySseSession implements Transport {
   readonly kind = 'sse';
   /** When the client was last heard from (ms since the epoch). */
   lastSeen = Date.now();
+  /** Always true: an HTTP+SSE session lives only while its stream is open. */
+  readonly engaged = true;
   /** The server's handle on this session, set once `connect` resolved. */
   handle: { close(): Promise<void> } | undefined;
   /** The principal the session is bound to (with the `auth` option); messages of others are refused. */

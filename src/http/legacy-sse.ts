@@ -4,13 +4,20 @@
  */
 import { ErrorCode } from '../protocol/index.ts';
 import { type Caller, checkRequestScopes, foreignSession } from './auth.ts';
-import { requestSignal } from './beside.ts';
+import { clientAddressOf, requestSignal } from './beside.ts';
 import { isJsonContentType, parseBody, readBodyText } from './body.ts';
 import type { HandlerContext } from './context.ts';
 import { newSessionId } from './ids.ts';
 import { LegacySseSession } from './legacy-session.ts';
 import { checkVersionHeader, HttpInfo } from './post.ts';
-import { accepted, errorReply, methodNotAllowed, SESSION_NOT_FOUND, TRANSPORT_ERROR } from './reply.ts';
+import {
+  accepted,
+  errorReply,
+  methodNotAllowed,
+  SESSION_NOT_FOUND,
+  sessionRefused,
+  TRANSPORT_ERROR,
+} from './reply.ts';
 import { SSE_HEADERS, SseConnection, sseResponse } from './sse.ts';
 
 /** Opens an HTTP+SSE session (GET on the SSE path). */
@@ -21,14 +28,9 @@ export async function openLegacySse(
 ): Promise<Response> {
   if (request.method !== 'GET') return methodNotAllowed('GET', 'the SSE endpoint');
   const { options, registry } = ctx;
-  if (registry.full()) {
-    return errorReply(
-      503,
-      TRANSPORT_ERROR,
-      `Service Unavailable: this server already holds its maximum of ${options.maxSessions} sessions; retry later (or raise maxSessions).`,
-      { 'retry-after': '5' },
-    );
-  }
+  const client = caller?.principal ?? clientAddressOf(request);
+  const refused = registry.admit(client);
+  if (refused) return sessionRefused(refused, options.maxSessions, options.maxSessionsPerClient);
   const id = newSessionId();
   const session = new LegacySseSession(id, options.onError, (s) => registry.remove(s));
   session.subject = caller?.principal;
@@ -54,7 +56,7 @@ export async function openLegacySse(
     await session.terminate();
     return new Response(null, { status: 499 });
   }
-  registry.add(session);
+  registry.add(session, client);
   if (ctx.cluster) {
     const now = Date.now();
     const record = {

@@ -89,8 +89,23 @@ export interface HttpHandlerOptions {
   allowedOrigins?: readonly string[] | false;
   /** A session nobody is connected to is closed after this many ms without a request (default 30 min). */
   sessionIdleMs?: number;
-  /** Most sessions alive at once; past it, new sessions get 503 (default 10,000). */
+  /**
+   * A session whose client has made no request since initialize (nor opened a GET stream) is
+   * closed after this many ms without a request (default 60,000), so floods of handshakes expire.
+   */
+  unusedSessionIdleMs?: number;
+  /**
+   * Most sessions alive at once (default 10,000). When full, the oldest idle session never used
+   * beyond its handshake is closed to make room, else the least recently used idle one; only when
+   * every session has a connection open do new ones get 503.
+   */
   maxSessions?: number;
+  /**
+   * Most sessions one client may hold (its authenticated principal, else its network address as the
+   * server adapter gives it); past it the client's own least recently used idle session is closed,
+   * or, all busy, the new one gets 429 (default: no cap; behind a proxy every client shares one address).
+   */
+  maxSessionsPerClient?: number;
   /**
    * Most connections one session may hold open at once: POSTs whose answer is in progress (SSE
    * stream or JSON) and GET streams; past it, a POST or GET gets 429 (default 100).
@@ -141,7 +156,9 @@ export interface ResolvedOptions {
   allowedHosts: readonly string[] | false;
   allowedOrigins: readonly string[] | false | undefined;
   sessionIdleMs: number;
+  unusedSessionIdleMs: number;
   maxSessions: number;
+  maxSessionsPerClient: number;
   maxStreamsPerSession: number;
   keepAliveMs: number;
   retryMs: number;
@@ -177,7 +194,9 @@ export function resolveOptions(options: HttpHandlerOptions = {}): ResolvedOption
     allowedHosts: options.allowedHosts ?? DEFAULT_ALLOWED_HOSTS,
     allowedOrigins: options.allowedOrigins,
     sessionIdleMs: options.sessionIdleMs ?? 30 * 60_000,
+    unusedSessionIdleMs: positiveMs(options.unusedSessionIdleMs, 60_000, 'unusedSessionIdleMs'),
     maxSessions: options.maxSessions ?? 10_000,
+    maxSessionsPerClient: options.maxSessionsPerClient ?? Number.POSITIVE_INFINITY,
     maxStreamsPerSession: options.maxStreamsPerSession ?? 100,
     keepAliveMs: options.keepAliveMs ?? 15_000,
     retryMs: options.retryMs ?? 1000,

@@ -61,3 +61,20 @@ export function accepted(headers?: Record<string, string>): Response {
 export function methodNotAllowed(allow: string, what: string): Response {
   return errorReply(405, TRANSPORT_ERROR, `Method not allowed: ${what} accepts ${allow}.`, { allow });
 }
+
+/** The answer to a new session the registry could not admit: 503 when full, 429 past the client's cap. */
+export function sessionRefused(why: 'full' | 'client', maxSessions: number, maxPerClient: number): Response {
+  return why === 'client'
+    ? errorReply(
+        429,
+        TRANSPORT_ERROR,
+        `Too Many Requests: this client already holds its maximum of ${maxPerClient} sessions, all in use; end one (DELETE) or retry later (maxSessionsPerClient).`,
+        { 'retry-after': '5' },
+      )
+    : errorReply(
+        503,
+        TRANSPORT_ERROR,
+        `Service Unavailable: this server already holds its maximum of ${maxSessions} sessions, all in use; retry later (or raise maxSessions).`,
+        { 'retry-after': '5' },
+      );
+}

@@ -76,6 +76,8 @@ export class StreamableSession implements Transport {
   readonly protocolVersion: string | undefined;
   /** When the client was last heard from (ms since the epoch). */
   lastSeen = Date.now();
+  /** Whether the client has used the session beyond initialize (another request, a GET stream). */
+  engaged = false;
   /** The server's handle on this session, set once `connect` resolved. */
   handle: { close(): Promise<void> } | undefined;
   /** The principal the session is bound to (with the `auth` option); requests of others are refused. */
@@ -128,6 +130,7 @@ export class StreamableSession implements Transport {
    */
   restore(record: SessionRecord): void {
     this.subject = record.subject;
+    this.engaged = true; // it was in use on another node
     if (record.revision === undefined || !isLegacyRevision(record.revision)) return;
     this.revision = record.revision;
     this.#restoreId = `restore.${randomToken(8)}`;
@@ -220,6 +223,7 @@ export class StreamableSession implements Transport {
 
   /** Attaches a fresh GET connection as the standalone stream (replacing any other). */
   openStandalone(conn: SseConnection): void {
+    this.engaged = true;
     if (!this.#standalone) this.#standalone = this.#newStream();
     void this.#standalone.attach(conn);
     if (this.polling) void this.#standalone.prime(this.#settings.retryMs);
@@ -389,6 +393,7 @@ export class StreamableSession implements Transport {
   }
 
   #register(target: ReplyTarget, requests: readonly JsonRpcRequest[]): void {
+    if (!this.engaged && (requests.length !== 1 || requests[0]?.id !== this.#initId)) this.engaged = true;
     this.#targets ??= new Set();
     this.#targets.add(target);
     this.#byRequest ??= new Map();

@@ -2,13 +2,13 @@
 import { ErrorCode } from '../protocol/index.ts';
 import type { EventStore } from '../store/index.ts';
 import { type Caller, foreignSession } from './auth.ts';
-import { requestSignal } from './beside.ts';
+import { clientAddressOf, requestSignal } from './beside.ts';
 import { accepts, type ParsedBody } from './body.ts';
 import type { PostClaims } from './claims.ts';
 import type { HandlerContext } from './context.ts';
 import { newSessionId, randomToken } from './ids.ts';
 import { answerPost, checkBatchAndIds, checkVersionHeader, findInitialize, tooManyStreams } from './post.ts';
-import { errorReply, methodNotAllowed, SESSION_NOT_FOUND, TRANSPORT_ERROR } from './reply.ts';
+import { errorReply, methodNotAllowed, SESSION_NOT_FOUND, sessionRefused, TRANSPORT_ERROR } from './reply.ts';
 import { StreamableSession } from './session.ts';
 import { SSE_HEADERS, type SseConnection, sseResponse } from './sse.ts';
 
@@ -135,14 +135,9 @@ async function initialize(
     );
   }
   const { options, registry } = ctx;
-  if (registry.full()) {
-    return errorReply(
-      503,
-      TRANSPORT_ERROR,
-      `Service Unavailable: this server already holds its maximum of ${options.maxSessions} sessions; retry later (or raise maxSessions).`,
-      { 'retry-after': '5' },
-    );
-  }
+  const client = caller?.principal ?? clientAddressOf(request);
+  const refused = registry.admit(client);
+  if (refused) return sessionRefused(refused, options.maxSessions, options.maxSessionsPerClient);
   const id = newSessionId();
   const streamPrefix = `${randomToken(8)}.`;
   const session = new StreamableSession(
@@ -181,7 +176,7 @@ async function initialize(
       `Internal error: the server could not start a session: ${(error as Error).message}`,
     );
   }
-  registry.add(session as StreamableSession & { sessionId: string });
+  registry.add(session as StreamableSession & { sessionId: string }, client);
   session.expectInitialize(init.id);
   return answerPost(session, body, request, options, { 'mcp-session-id': id }, false, caller?.auth);
 }
