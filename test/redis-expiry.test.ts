@@ -69,12 +69,15 @@ describe('10,000 expired sessions', () => {
       'warm-up sessions evicted',
       15_000,
     );
+    // Only the shared request-state secret and each live node's liveness lease stay.
+    const resting = 1 + nodes.length;
     let keys = -1;
-    for (let i = 0; i < 100 && keys !== 1; i++) {
+    for (let i = 0; i < 100 && keys !== resting; i++) {
       keys = await probe.dbsize();
-      if (keys !== 1) await new Promise((r) => setTimeout(r, 100));
+      if (keys !== resting) await new Promise((r) => setTimeout(r, 100));
     }
-    expect(keys).toBe(1); // only the shared request-state secret
+    expect(keys).toBe(resting);
+    expect((await probe.keys('*lease:node:*')).length).toBe(nodes.length);
     const heapBefore = heapMb();
 
     let peak = 0;
@@ -93,12 +96,12 @@ describe('10,000 expired sessions', () => {
       30_000,
     );
     keys = -1;
-    for (let i = 0; i < 200 && keys !== 1; i++) {
+    for (let i = 0; i < 200 && keys !== resting; i++) {
       keys = await probe.dbsize();
-      if (keys !== 1) await new Promise((r) => setTimeout(r, 100));
+      if (keys !== resting) await new Promise((r) => setTimeout(r, 100));
     }
     keys = await probe.dbsize();
-    expect(keys).toBe(1);
+    expect(keys).toBe(resting);
     for (const n of nodes) expect(n.stores.bus.size).toBe(2); // the node's own channel and 'all'
     const heapAfter = heapMb();
     // 10,000 leaked sessions would hold tens of megabytes; allow a little for caches and pools.

@@ -4,8 +4,15 @@
  * Last-Event-ID, no event lost or duplicated.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, messages, post, readEvents, type SseEvent } from './http-server-fixtures.ts';
-import { countOf, openGet, openSession, request } from './support/redis-clients.ts';
+import {
+  eventually,
+  messages,
+  POST_HEADERS,
+  post,
+  readEvents,
+  type SseEvent,
+} from './http-server-fixtures.ts';
+import { countOf, openGet, openSession, reading, request } from './support/redis-clients.ts';
 import { type NodeProcess, spawnNode } from './support/redis-nodes.ts';
 import { type RedisServer, startRedisServer } from './support/redis-server.ts';
 
@@ -144,5 +151,67 @@ describe('a node killed with SIGKILL', () => {
     }
     expect(status).toBe(200);
     resumedB.close();
+  });
+
+  it('answers each request the dead node was serving with an error on its resumed stream, within the lease expiry', async () => {
+    const [, n1, n2] = nodes as [NodeProcess, NodeProcess, NodeProcess];
+    const doomed = await spawnNode(redis.url);
+    nodes.push(doomed);
+    const h = await openSession(n1.url, n2.url, '2025-11-25');
+    // Two long calls in flight on the doomed node, each on its own POST stream (primed: resumable).
+    const calls = await Promise.all(
+      [1, 2].map(async (id) => {
+        const hangUp = new AbortController();
+        const res = await fetch(doomed.url, {
+          method: 'POST',
+          headers: { ...POST_HEADERS, ...h },
+          body: JSON.stringify({
+            jsonrpc: '2.0',
+            id,
+            method: 'tools/call',
+            params: {
+              name: 'test_long_operation',
+              arguments: { seconds: 600 },
+              _meta: { progressToken: `p${id}` },
+            },
+          }),
+          signal: hangUp.signal,
+        });
+        expect(res.status).toBe(200);
+        return reading(res, hangUp);
+      }),
+    );
+    for (const call of calls) {
+      await eventually(() => call.messages().some((m) => m.method === 'notifications/progress'), 'progress');
+    }
+    await doomed.kill();
+    await Promise.all(calls.map((c) => c.done));
+
+    const resumed = await Promise.all(
+      calls.map((call) => openGet(n2.url, h, call.events.at(-1)?.id as string)),
+    );
+    expect(resumed.map((r) => r.status)).toEqual([200, 200]);
+    // Each request the dead node held ends with a JSON-RPC error on its resumed stream, which then ends.
+    await Promise.all(resumed.map((r) => r.done));
+    resumed.forEach((r, i) => {
+      const answers = r.messages().filter((m) => 'result' in m || 'error' in m);
+      expect(answers).toEqual([
+        {
+          jsonrpc: '2.0',
+          id: i + 1,
+          error: {
+            code: -32603,
+            message:
+              'The server node handling this request stopped before answering; send the request again.',
+          },
+        },
+      ]);
+    });
+    // Resuming once more gets the error again at once, and the session goes on on the live nodes.
+    const again = await openGet(n1.url, h, calls[0]?.events.at(-1)?.id as string);
+    await again.done;
+    expect(again.messages().filter((m) => 'error' in m)).toHaveLength(1);
+    const tools = await request(n1.url, h, 3, 'tools/list');
+    expect(tools[0]?.result).toBeDefined();
   });
 });

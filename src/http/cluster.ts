@@ -21,6 +21,7 @@ import { type PostClaims, RequestClaims } from './claims.ts';
 import { followStream, wakeChannel } from './follow.ts';
 import { keepsLeases, LeaseKeeper } from './leases.ts';
 import { LegacySseSession } from './legacy-session.ts';
+import { NodeLiveness, writerOf } from './liveness.ts';
 import type { HostBroadcast, ResolvedOptions, SessionHost } from './options.ts';
 import type { SessionRegistry } from './registry.ts';
 import { type SessionSettings, StreamableSession, untagId } from './session.ts';
@@ -74,6 +75,7 @@ export class Cluster {
   readonly #registry: SessionRegistry;
   readonly #synced = new WeakMap<StreamableSession, Synced>();
   readonly #restoring = new Map<string, Promise<StreamableSession | undefined>>();
+  readonly #liveness: NodeLiveness | undefined;
   readonly #leases: LeaseKeeper | undefined;
   readonly #claims: RequestClaims | undefined;
   readonly #broadcasts: ClusterBroadcasts | undefined;
@@ -98,6 +100,13 @@ export class Cluster {
     if (keepsLeases(sessions)) {
       this.#leases = new LeaseKeeper(sessions, LEASE_TTL_MS, options.onError);
       this.#claims = new RequestClaims(this.#leases, this.nodeId);
+      this.#liveness = new NodeLiveness(
+        this.#leases,
+        sessions,
+        this.nodeId,
+        LEASE_TTL_MS / 3,
+        options.onError,
+      );
     }
     const list = sessions.list?.bind(sessions);
     if (list && host.onBroadcast) {
@@ -245,9 +254,17 @@ export class Cluster {
     this.#bus.publish(wakeChannel(streamId), '').catch(this.#options.onError);
   }
 
-  /** Follows a stored stream on a connection of this node (see follow.ts). */
+  /**
+   * Follows a stored stream on a connection of this node (see follow.ts); another node's POST
+   * stream ends once that node is known dead (its liveness lease expired).
+   */
   follow(streamId: string, after: string, conn: SseConnection): Promise<() => void> {
+    const writer = writerOf(streamId);
+    const liveness = this.#liveness;
     return followStream({
+      writerAlive:
+        writer === undefined || liveness === undefined ? undefined : () => liveness.alive(writer.node),
+      lost: writer?.requests,
       store: this.#store,
       bus: this.#bus,
       streamId,
@@ -261,6 +278,7 @@ export class Cluster {
   /** Leaves the bus; stops delivering broadcasts and renewing leases. */
   async close(): Promise<void> {
     this.#unlisten?.();
+    this.#liveness?.close();
     await this.#leases?.close();
     const ready = this.#ready;
     this.#ready = undefined;

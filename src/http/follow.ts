@@ -4,6 +4,7 @@
  * node writes to). The store is the source of truth; a wake on the bus (or, if one is lost, a slow
  * poll) says when to read on. Each event is written once, in store order, from `after` on.
  */
+import { ErrorCode, errorResponse, type RequestId } from '../protocol/index.ts';
 import type { Bus, EventStore } from '../store/index.ts';
 import type { SseConnection } from './sse.ts';
 
@@ -19,7 +20,29 @@ export interface FollowSettings {
   conn: SseConnection;
   /** Milliseconds between reads when no wake comes (a lost wake costs at most this much delay). */
   pollMs: number;
+  /**
+   * Whether the node writing the stream is still there (another node's POST stream): asked at the
+   * first read and at each poll; once it is gone, what it stored is written and the stream ends,
+   * so that the client learns at once that no answer will come.
+   */
+  writerAlive?: () => Promise<boolean>;
+  /** The request ids the stream answers: those still unanswered when its writer is gone get an error. */
+  lost?: readonly RequestId[];
   onError: (error: Error) => void;
+}
+
+/** The ids a message text answers (a response or a batch of them), read only when it may hold one. */
+function answeredIds(data: string, into: Set<RequestId>): void {
+  if (!data.includes('"result"') && !data.includes('"error"')) return;
+  try {
+    const value: unknown = JSON.parse(data);
+    for (const m of Array.isArray(value) ? value : [value]) {
+      const id = (m as { id?: unknown } | null)?.id;
+      if (typeof id === 'string' || typeof id === 'number') into.add(id);
+    }
+  } catch {
+    // not JSON: answers nothing
+  }
 }
 
 /** The bus channel that wakes the followers of a stream. */
@@ -35,6 +58,8 @@ const PAGE = 500;
  */
 export async function followStream(settings: FollowSettings): Promise<() => void> {
   const { store, conn } = settings;
+  const lost = settings.lost !== undefined && settings.lost.length > 0 ? settings.lost : undefined;
+  const answered = lost === undefined ? undefined : new Set<RequestId>();
   let last = settings.after;
   let reading = false;
   let again = false;
@@ -50,25 +75,49 @@ export async function followStream(settings: FollowSettings): Promise<() => void
     conn.end();
   };
 
-  const read = async (): Promise<void> => {
+  /** Writes what is stored after `last`; false once following is over (ended, gone, closed). */
+  const drain = async (): Promise<boolean> => {
+    do {
+      again = false;
+      const page = await store.readAfter?.(last, PAGE);
+      if (stopped) return false;
+      let open = page !== undefined;
+      for (const event of page?.events ?? []) {
+        if (event.data !== '' && !conn.event(event.data, event.id, 'message')) open = false;
+        if (!open) break;
+        if (answered !== undefined) answeredIds(event.data, answered);
+        last = event.id;
+      }
+      if (!open || page?.ended) {
+        stop();
+        return false;
+      }
+      if (page?.events.length === PAGE) again = true;
+    } while (again && !stopped);
+    return !stopped;
+  };
+
+  const read = async (probe = false): Promise<void> => {
     if (reading) {
       again = true;
       return;
     }
     reading = true;
     try {
-      do {
-        again = false;
-        const page = await store.readAfter?.(last, PAGE);
-        if (stopped) return;
-        if (!page) return stop();
-        for (const event of page.events) {
-          if (event.data !== '' && !conn.event(event.data, event.id, 'message')) return stop();
-          last = event.id;
-        }
-        if (page.ended) return stop();
-        if (page.events.length === PAGE) again = true;
-      } while (again && !stopped);
+      if (!(await drain()) || !probe || !settings.writerAlive || (await settings.writerAlive())) return;
+      // The writer died: anything it stored before is there now; no end mark will ever come. Each
+      // request it left unanswered ends with an error (without an event id: a later resume asks again).
+      if (!(await drain())) return;
+      for (const id of lost ?? []) {
+        if (answered?.has(id)) continue;
+        const error = errorResponse(
+          id,
+          ErrorCode.InternalError,
+          'The server node handling this request stopped before answering; send the request again.',
+        );
+        conn.event(JSON.stringify(error), undefined, 'message');
+      }
+      stop();
     } catch (error) {
       settings.onError(error as Error); // the poll tries again
     } finally {
@@ -81,8 +130,8 @@ export async function followStream(settings: FollowSettings): Promise<() => void
     stop();
     return stop;
   }
-  timer = setInterval(() => void read(), settings.pollMs);
+  timer = setInterval(() => void read(true), settings.pollMs);
   (timer as { unref?: () => void }).unref?.();
-  void read();
+  void read(true);
   return stop;
 }

@@ -18,6 +18,7 @@ import {
 import type { MessageInfo, SendOptions, Transport, TransportSink } from '../rpc/index.ts';
 import type { EventStore, SessionRecord } from '../store/index.ts';
 import { randomToken } from './ids.ts';
+import { postStreamId } from './liveness.ts';
 import { endService } from './options.ts';
 import { SharedStream } from './shared-stream.ts';
 import { SseConnection } from './sse.ts';
@@ -197,7 +198,7 @@ export class StreamableSession implements Transport {
 
   /** Opens the SSE stream that answers a POST's requests, primed when the revision asks for it. */
   openStream(requests: readonly JsonRpcRequest[], conn: SseConnection): MessageStream {
-    const stream = this.#newStream();
+    const stream = this.#newStream(requests);
     this.#register(stream, requests);
     void stream.attach(conn);
     if (this.polling) void stream.prime(this.#settings.retryMs);
@@ -365,11 +366,11 @@ export class StreamableSession implements Transport {
     return true;
   }
 
-  #newStream(): MessageStream {
+  #newStream(requests: readonly JsonRpcRequest[] = []): MessageStream {
     const cluster = this.#settings.cluster;
     const n = this.#nextStream++;
     const stream = new MessageStream(
-      cluster ? `${this.#prefix}${cluster.nodeId}.${n}` : `${this.#prefix}${n}`,
+      cluster ? postStreamId(this.#prefix, cluster.nodeId, n, requests) : `${this.#prefix}${n}`,
       this.#settings.store,
       this.#settings.onError,
       (s) => {
