@@ -5,6 +5,22 @@ import type { InboundContext } from './options.ts';
 import type { MessageInfo } from './transport.ts';
 
 /**
+ * How long a result waits after a progress notification of its own request, in ms. Official SDK
+ * clients (1.x and v2) dispatch notifications a microtask after responses, and drop the progress
+ * handler with the response: a progress notification read together with its result is lost. The
+ * pause lets the notification travel (and be read) on its own; results without a progress
+ * notification just before them go out at once.
+ */
+export const PROGRESS_PACE_MS = 10;
+
+/** How long a result must still wait after a progress notification sent at `progressAt` (0: none was). */
+export function paceAfterProgress(progressAt: number): number {
+  if (progressAt === 0) return 0;
+  const left = progressAt + PROGRESS_PACE_MS - Date.now();
+  return left > 0 ? left : 0;
+}
+
+/**
  * An inbound request being served. Its AbortSignal is made only when something asks for it: most
  * handlers never do, and an AbortController per request is a measurable cost on the hot path.
  */
@@ -12,6 +28,8 @@ export class InflightRequest {
   #controller: AbortController | undefined;
   #aborted = false;
   #reason: unknown;
+  /** When a progress notification of this request was last sent (ms since the epoch; 0: never). */
+  progressAt = 0;
 
   /** Aborted when the peer cancels the request or the connection closes. */
   get signal(): AbortSignal {

@@ -23,7 +23,7 @@ import {
   RequestTimeoutError,
 } from '../protocol/index.ts';
 import { compose, type MiddlewareRequest } from './compose.ts';
-import { InboundRequest, InflightRequest } from './inflight.ts';
+import { InboundRequest, InflightRequest, paceAfterProgress } from './inflight.ts';
 import type { PeerOptions, RequestOptions } from './options.ts';
 import { type Pending, PendingRequests } from './pending.ts';
 import type { MessageInfo, SendOptions, Transport, TransportSink } from './transport.ts';
@@ -42,6 +42,8 @@ export class JsonRpcPeer {
   readonly #pending = new PendingRequests();
   /** Requests being served; made when first needed and dropped when empty (idle sessions keep none). */
   #inflight: Map<RequestId, InflightRequest> | undefined;
+  /** Results waiting for their request's progress notification to go out first. */
+  #paced = 0;
   #closed = false;
   #draining = false;
   readonly #options: PeerOptions;
@@ -118,7 +120,7 @@ export class JsonRpcPeer {
   }
 
   #closeIfDrained(): void {
-    if (this.#inflight === undefined) this.close().catch(() => {});
+    if (this.#inflight === undefined && this.#paced === 0) this.close().catch(() => {});
   }
 
   /** Feeds one raw text frame to the peer. */
@@ -271,10 +273,20 @@ export class JsonRpcPeer {
     );
     if (inBatch) return done;
     done.then((response) => {
-      if (response) this.#respond(response, id);
-      if (this.#draining) this.#closeIfDrained();
+      const wait = response === undefined ? 0 : paceAfterProgress(flight.progressAt);
+      if (wait === 0) return this.#answer(response, id);
+      this.#paced++; // its progress notification goes out on its own first (see PROGRESS_PACE_MS)
+      setTimeout(() => {
+        this.#paced--;
+        this.#answer(response, id);
+      }, wait);
     });
     return undefined;
+  }
+
+  #answer(response: JsonRpcResponse | undefined, id: RequestId): void {
+    if (response) this.#respond(response, id);
+    if (this.#draining) this.#closeIfDrained();
   }
 
   /** Forgets a request that has been served (the map goes when it empties). */
@@ -433,7 +445,12 @@ export class JsonRpcPeer {
   notify(method: string, params?: Params, options?: SendOptions): Promise<void> {
     const message: JsonRpcNotification =
       params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params };
-    return this.#send(message, options?.relatedRequestId);
+    const related = options?.relatedRequestId;
+    if (related !== undefined && method === 'notifications/progress') {
+      const flight = this.#inflight?.get(related);
+      if (flight) flight.progressAt = Date.now();
+    }
+    return this.#send(message, related);
   }
 
   #send(
