@@ -1,6 +1,6 @@
 /** Fuzz properties of the stdio framing (LineDecoder, encodeMessage). */
 import fc from 'fast-check';
-import { encodeMessage, LineDecoder } from '../../src/transport/stdio.ts';
+import { encodeMessage, LineDecoder, readFrameHead } from '../../src/transport/stdio.ts';
 import { concatBytes, cutBytes, cutsArb, jsonValueArb, messageLikeArb, utf8 } from './arbitraries.ts';
 import { defineProperty, type FuzzGroup } from './runner.ts';
 
@@ -87,6 +87,37 @@ export const stdioFuzz: FuzzGroup = {
           }
         },
       ),
+    ),
+    defineProperty(
+      'an oversize answer or request, however cut, hands onOversize a head from which its id is read',
+      () =>
+        fc.property(
+          fc.oneof(fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }), fc.string({ maxLength: 40 })),
+          fc.constantFrom('result', 'error', 'request'),
+          fc.string({ minLength: 200, maxLength: 600 }),
+          cutsArb,
+          (id, kind, text, cuts) => {
+            const message =
+              kind === 'request'
+                ? { jsonrpc: '2.0', id, method: 'tools/call', params: { text } }
+                : kind === 'error'
+                  ? { jsonrpc: '2.0', id, error: { code: -32603, message: text } }
+                  : { jsonrpc: '2.0', id, result: { text } };
+            const heads: string[] = [];
+            const decoder = new LineDecoder({
+              maxFrameBytes: 180,
+              onOversize: (_l, head) => heads.push(head),
+            });
+            for (const chunk of cutBytes(utf8(`${JSON.stringify(message)}\n{"after":1}\n`), cuts))
+              decoder.push(chunk);
+            if (heads.length !== 1) throw new Error(`${heads.length} oversize reports`);
+            const want = { id, kind: kind === 'request' ? 'request' : 'response' };
+            const got = readFrameHead(heads[0] as string);
+            if (JSON.stringify(got) !== JSON.stringify(want)) {
+              throw new Error(`read ${JSON.stringify(got)} from ${JSON.stringify(heads[0])}`);
+            }
+          },
+        ),
     ),
     defineProperty('encodeMessage frames read back as the same messages, however the bytes are cut', () =>
       fc.property(
