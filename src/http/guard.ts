@@ -65,6 +65,12 @@ function normalizeOrigin(origin: string): string | undefined {
   }
 }
 
+/** Whether the authority of an absolute URL is exactly `host` (the usual case; nothing is copied). */
+function urlNamesHost(url: string, host: string): boolean {
+  const start = url.indexOf('//') + 2;
+  return url.startsWith(host, start) && url.charCodeAt(start + host.length) === 47; // '/'
+}
+
 /** The authority of an absolute URL (`host[:port]`, with userinfo if any), read without parsing it. */
 function authorityOf(url: string): string {
   const start = url.indexOf('//') + 2;
@@ -88,12 +94,12 @@ export function checkHostAndOrigin(request: Request, policy: OriginPolicy): Resp
     );
   }
   if (policy.allowedHosts !== false) {
-    const target = authorityOf(url);
-    const refused = !hostAllowed(host, policy.allowedHosts)
-      ? `Invalid Host header '${host}'`
-      : target !== host && target !== host.toLowerCase() && !hostAllowed(target, policy.allowedHosts)
-        ? `Invalid host '${target}' in the request target`
-        : undefined;
+    let refused = hostAllowed(host, policy.allowedHosts) ? undefined : `Invalid Host header '${host}'`;
+    if (refused === undefined && !urlNamesHost(url, host)) {
+      const target = authorityOf(url);
+      if (!hostAllowed(target, policy.allowedHosts))
+        refused = `Invalid host '${target}' in the request target`;
+    }
     if (refused !== undefined) {
       return errorReply(
         403,
