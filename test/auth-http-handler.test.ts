@@ -284,6 +284,30 @@ describe('sessions bound to their principal', () => {
   });
 });
 
+describe('sessions per principal (maxSessionsPerClient)', () => {
+  it('counts sessions by principal, not address: a principal with every session busy gets 429, another gets in', async () => {
+    const capped = await startNode(as, { maxSessionsPerClient: 1 });
+    const alice = await tokenFor('alice', capped.url);
+    const held = await openSession(capped.url, alice);
+    const hangUp = new AbortController();
+    const stream = await fetch(capped.url, {
+      headers: { ...held, accept: 'text/event-stream' },
+      signal: hangUp.signal,
+    });
+    expect(stream.status).toBe(200);
+    try {
+      const refused = await post(capped.url, initializeBody(), bearer(alice));
+      expect(refused.status).toBe(429);
+      expect(await refused.text()).toContain('maxSessionsPerClient');
+      const bob = await post(capped.url, initializeBody(), bearer(await tokenFor('bob', capped.url)));
+      expect(bob.status).toBe(200);
+      await readEvents(bob);
+    } finally {
+      hangUp.abort();
+    }
+  });
+});
+
 describe('requestState bound to the principal (2026-07-28)', () => {
   const CAPS = { elicitation: { form: {} } };
   const call = (extra: Record<string, unknown> = {}, id = 1) =>
