@@ -17,7 +17,6 @@ import {
   McpError,
   type Params,
   type ProgressParams,
-  type ProgressToken,
   RequestCancelledError,
   type RequestId,
   RequestTimeoutError,
@@ -25,15 +24,12 @@ import {
 import { compose, type MiddlewareRequest } from './compose.ts';
 import { InboundRequest, InflightRequest, paceAfterProgress } from './inflight.ts';
 import type { PeerOptions, RequestOptions } from './options.ts';
-import { type Pending, PendingRequests } from './pending.ts';
+import { newPending, outgoingRequest, type Pending, PendingRequests } from './pending.ts';
 import type { MessageInfo, SendOptions, Transport, TransportSink } from './transport.ts';
 
 export type { InboundContext, PeerOptions, RequestOptions } from './options.ts';
 
 type Result = Record<string, unknown>;
-
-const DEFAULT_TIMEOUT = 60_000;
-const DEFAULT_MAX_TOTAL = 10 * 60_000;
 
 /** A JSON-RPC 2.0 peer on one transport. */
 export class JsonRpcPeer {
@@ -375,29 +371,9 @@ export class JsonRpcPeer {
     }
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(new RequestCancelledError(method, signal.reason));
-    let sent = params;
-    let progressToken: ProgressToken | undefined;
-    if (options?.onprogress || options?.progressToken) {
-      progressToken = id;
-      sent = { ...params, _meta: { ...params?._meta, progressToken } };
-    }
-    const message: JsonRpcRequest =
-      sent === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params: sent };
+    const message = outgoingRequest(id, method, params, options);
     return new Promise<Result>((resolve, reject) => {
-      const timeout = options?.timeout ?? this.#options.timeout ?? DEFAULT_TIMEOUT;
-      const maxTotal = options?.maxTotalTimeout ?? this.#options.maxTotalTimeout ?? DEFAULT_MAX_TOTAL;
-      const pending: Pending = {
-        method,
-        resolve,
-        reject,
-        timer: undefined,
-        timeout,
-        deadline: Date.now() + maxTotal,
-        maxTotal,
-        resetOnProgress: options?.resetTimeoutOnProgress ?? true,
-        onprogress: options?.onprogress,
-        progressToken,
-      };
+      const pending = newPending(id, method, resolve, reject, options, this.#options);
       if (signal) {
         const onAbort = () => {
           this.#pending.settle(id, pending);

@@ -1,7 +1,54 @@
 /** The requests a peer sent and still waits for: their timers, progress tokens and settling. */
-import type { ProgressParams, ProgressToken, RequestId } from '../protocol/index.ts';
+import type { JsonRpcRequest, Params, ProgressParams, ProgressToken, RequestId } from '../protocol/index.ts';
+import type { PeerOptions, RequestOptions } from './options.ts';
 
 type Result = Record<string, unknown>;
+
+const DEFAULT_TIMEOUT = 60_000;
+const DEFAULT_MAX_TOTAL = 10 * 60_000;
+
+/** The progress token of a request: its id when the caller wants progress. */
+function progressTokenOf(id: RequestId, options: RequestOptions | undefined): ProgressToken | undefined {
+  return options?.onprogress || options?.progressToken ? id : undefined;
+}
+
+/** The request message to send, its progress token (the request id) in `_meta` when progress is wanted. */
+export function outgoingRequest(
+  id: RequestId,
+  method: string,
+  params: Params | undefined,
+  options: RequestOptions | undefined,
+): JsonRpcRequest {
+  const progressToken = progressTokenOf(id, options);
+  const sent =
+    progressToken === undefined ? params : { ...params, _meta: { ...params?._meta, progressToken } };
+  return sent === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params: sent };
+}
+
+/** The record of a request about to be sent: its settling, timeouts (the request's, else the peer's) and progress. */
+export function newPending(
+  id: RequestId,
+  method: string,
+  resolve: (result: Result) => void,
+  reject: (error: Error) => void,
+  options: RequestOptions | undefined,
+  defaults: PeerOptions,
+): Pending {
+  const timeout = options?.timeout ?? defaults.timeout ?? DEFAULT_TIMEOUT;
+  const maxTotal = options?.maxTotalTimeout ?? defaults.maxTotalTimeout ?? DEFAULT_MAX_TOTAL;
+  return {
+    method,
+    resolve,
+    reject,
+    timer: undefined,
+    timeout,
+    deadline: Date.now() + maxTotal,
+    maxTotal,
+    resetOnProgress: options?.resetTimeoutOnProgress ?? true,
+    onprogress: options?.onprogress,
+    progressToken: progressTokenOf(id, options),
+  };
+}
 
 /** One request waiting for its answer. */
 export interface Pending {
