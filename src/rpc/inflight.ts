@@ -11,7 +11,7 @@ import type { MessageInfo } from './transport.ts';
  * pause lets the notification travel (and be read) on its own; results without a progress
  * notification just before them go out at once.
  */
-export const PROGRESS_PACE_MS = 10;
+export const PROGRESS_PACE_MS = 25;
 
 /** How long a result must still wait after a progress notification sent at `progressAt` (0: none was). */
 export function paceAfterProgress(progressAt: number): number {
