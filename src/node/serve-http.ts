@@ -1,5 +1,5 @@
 /**
- * `npm start`: the reference server over Streamable HTTP at /mcp and HTTP+SSE at /sse, on
+ * `npm start`: the reference server, with the Tasks and Skills extensions, over Streamable HTTP at /mcp and HTTP+SSE at /sse, on
  * 127.0.0.1:$PORT (default 3000). With REDIS_URL (`redis://host:port`) it runs as one node of a
  * cluster whose sessions, events and messages go through that Redis (needs the ioredis package);
  * without it, everything stays in this process's memory. With AUTH_ISSUER (an OAuth issuer, e.g.
@@ -10,7 +10,7 @@
  */
 import { createJwtVerifier, createResourceServerAuth } from '../auth/index.ts';
 import { createHttpHandler, type HttpHandler, type HttpHandlerOptions } from '../http/index.ts';
-import { createReferenceServer } from '../reference/index.ts';
+import { createExtendedReferenceServer } from '../reference/index.ts';
 import { serveHttp } from './http.ts';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -40,7 +40,10 @@ if (redisUrl) {
   if (process.env.NODE_ID) options.nodeId = process.env.NODE_ID;
   closeRedis = () => stores.close();
 }
-const server = createReferenceServer({}, secret === undefined ? {} : { requestStateSecret: secret });
+const server = await createExtendedReferenceServer(
+  {},
+  secret === undefined ? {} : { requestStateSecret: secret },
+);
 let handler: HttpHandler | undefined;
 const listening = await serveHttp(
   (request) => (handler ? handler(request) : Promise.resolve(new Response('Starting', { status: 503 }))),

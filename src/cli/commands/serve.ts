@@ -3,7 +3,7 @@
  * Streamable HTTP (+ HTTP+SSE), optionally protected by an OAuth authorization server.
  */
 import { StdioServerTransport } from '../../node/index.ts';
-import { createReferenceServer } from '../../reference/index.ts';
+import { createExtendedReferenceServer } from '../../reference/index.ts';
 import { UsageError } from '../errors.ts';
 import { parsePort, untilSignal, watchClose } from '../lifetime.ts';
 import type { Terminal } from '../terminal.ts';
@@ -36,7 +36,7 @@ export async function serveCommand(options: ServeOptions, term: Terminal): Promi
     const { serveProtected } = await import('./serve-auth.ts');
     return serveProtected({ port, host: options.host, issuer: options.issuer }, term);
   }
-  const server = createReferenceServer();
+  const server = await createExtendedReferenceServer();
   if (options.port === undefined) {
     const { transport, closed } = watchClose(new StdioServerTransport());
     await server.connect(transport);
