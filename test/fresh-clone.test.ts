@@ -41,4 +41,16 @@ describe('a fresh clone', () => {
     const ci = readFileSync(join(ROOT, '.ci/run'), 'utf8');
     expect(ci.indexOf('npm run test:schemas')).toBeGreaterThan(ci.indexOf('npm test'));
   });
+
+  it('packs what it builds: a prepack build, the MIT LICENSE, dist', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+      files: string[];
+      license: string;
+    };
+    expect(pkg.scripts.prepack).toBe('npm run --silent build');
+    expect(pkg.files).toEqual(expect.arrayContaining(['dist', 'LICENSE', 'README.md']));
+    expect(pkg.license).toBe('MIT');
+    expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
+  });
 });
