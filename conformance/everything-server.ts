@@ -4,21 +4,14 @@
  */
 import { createHttpHandler, type HttpHandler } from '../src/http/index.ts';
 import { serveHttp } from '../src/node/http.ts';
-import { createReferenceServer } from '../src/reference/index.ts';
-import { extensionTasks, registerSkillFixtures, registerTaskFixtures } from './extensions.ts';
+import { createExtendedReferenceServer } from '../src/reference/index.ts';
 
 let http: HttpHandler | undefined;
-const tasks = extensionTasks();
-const server = createReferenceServer(
-  {
-    closeRequestStream: (sessionId, requestId) => {
-      if (sessionId !== undefined) http?.closeRequestStream(sessionId, requestId);
-    },
+const server = await createExtendedReferenceServer({
+  closeRequestStream: (sessionId, requestId) => {
+    if (sessionId !== undefined) http?.closeRequestStream(sessionId, requestId);
   },
-  { middleware: [tasks.middleware] },
-);
-registerTaskFixtures(server, tasks);
-await registerSkillFixtures(server);
+});
 http = createHttpHandler(server, { onError: (e) => console.error('everything-server:', e.message) });
 
 const port = Number(process.env.PORT ?? 0);

@@ -1,7 +1,7 @@
 /** The HTTP+SSE client transport and the fallback to it, against small node:http servers. */
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConnectionClosedError, McpError } from '../src/protocol/index.ts';
+import { ConnectionClosedError, LocalError } from '../src/protocol/index.ts';
 import { SseClientTransport } from '../src/transport/sse-client.ts';
 import { AutoHttpClientTransport } from '../src/transport/streamable-http-fallback.ts';
 import { HttpStatusError } from '../src/transport/streamable-http-request.ts';
@@ -80,8 +80,9 @@ describe('AutoHttpClientTransport fallback', () => {
     closeAfterTest(() => client.peer.close());
     await client.peer.connect(new AutoHttpClientTransport(server.url));
     const error = await initialize(client.peer).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(McpError);
-    expect(error).toMatchObject({ code: -32603, data: { httpStatus: 401 } });
+    expect(error).toBeInstanceOf(LocalError);
+    expect((error as Error).cause).toMatchObject({ status: 401 });
+    expect((error as Error).message).toContain('answered HTTP 401');
     expect(server.requests.map((r) => r.method)).toEqual(['POST']);
   });
 

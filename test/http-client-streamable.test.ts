@@ -1,7 +1,7 @@
 /** Rules of the Streamable HTTP client transport, checked against small node:http servers. */
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { McpError } from '../src/protocol/index.ts';
+import { LocalError, McpError } from '../src/protocol/index.ts';
 import type { TransportSink } from '../src/rpc/index.ts';
 import { StreamableHttpClientTransport } from '../src/transport/streamable-http.ts';
 import { HttpStatusError } from '../src/transport/streamable-http-request.ts';
@@ -154,7 +154,7 @@ describe('requests and headers', () => {
     expect(error).toMatchObject({ code: -32600, message: 'Bad header' });
   });
 
-  it('answers the request with -32603 naming the status when the body is not JSON-RPC', async () => {
+  it('fails the request with a LocalError naming the status when the body is not JSON-RPC', async () => {
     const server = await mcpServer((req, res) => {
       if (bodyOf(req).method !== 'tools/list') return false;
       res.writeHead(502, 'Bad Gateway').end('upstream down');
@@ -163,8 +163,11 @@ describe('requests and headers', () => {
     const { peer } = await connected(server.url, { openGetStream: false });
     await initialize(peer);
     const error = await peer.request('tools/list').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(McpError);
-    expect(error).toMatchObject({ code: -32603, data: { httpStatus: 502 } });
+    // No MCP server answered: a transport failure, not an error the server sent.
+    expect(error).toBeInstanceOf(LocalError);
+    expect(error).not.toBeInstanceOf(McpError);
+    expect((error as Error).cause).toBeInstanceOf(HttpStatusError);
+    expect((error as Error).cause).toMatchObject({ status: 502, body: 'upstream down' });
     expect((error as Error).message).toContain('HTTP 502');
     expect((error as Error).message).toContain('upstream down');
   });
@@ -215,7 +218,9 @@ describe('requests and headers', () => {
     });
     const { peer } = await connected(server.url, { onUnauthorized: async () => false });
     const error = await peer.request('initialize', {}).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: -32603, data: { httpStatus: 401 } });
+    expect(error).toBeInstanceOf(LocalError);
+    expect((error as Error).cause).toMatchObject({ status: 401 });
+    expect((error as Error).message).toContain('answered HTTP 401');
     expect(server.requests).toHaveLength(1);
   });
 });

@@ -4,7 +4,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { McpClient } from '../src/client/index.ts';
 import { FrameWriter, StdioServerTransport, serveHttp } from '../src/node/index.ts';
-import { ConnectionClosedError, McpError } from '../src/protocol/index.ts';
+import { ConnectionClosedError, LocalError } from '../src/protocol/index.ts';
 import { JsonRpcPeer } from '../src/rpc/index.ts';
 import { McpServer } from '../src/server/index.ts';
 import { StreamableHttpClientTransport } from '../src/transport/index.ts';
@@ -150,7 +150,9 @@ describe('security: the HTTP client follows no redirect with a request body', ()
     const url = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/mcp`;
     const client = new McpClient({ era: 'legacy' });
     const error = await client.connect(new StreamableHttpClientTransport(url)).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(McpError);
+    // A redirect is no MCP answer: a local failure that names the status.
+    expect(error).toBeInstanceOf(LocalError);
+    expect((error as Error).message).toContain('answered HTTP 307');
     expect(hits).toBe(0);
     other.close();
     redirector.close();

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the reference server over Streamable HTTP at /mcp and HTTP+SSE at /sse, on
+ * `npm start`: the reference server, with the Tasks and Skills extensions, over Streamable HTTP at /mcp and HTTP+SSE at /sse, on
  * 127.0.0.1:$PORT (default 3000). With REDIS_URL (`redis://host:port`) it runs as one node of a
  * cluster whose sessions, events and messages go through that Redis (needs the ioredis package);
  * without it, everything stays in this process's memory. With AUTH_ISSUER (an OAuth issuer, e.g.
@@ -11,7 +11,7 @@
  */
 import { createJwtVerifier, createResourceServerAuth } from '../auth/index.ts';
 import { createHttpHandler, type HttpHandler, type HttpHandlerOptions } from '../http/index.ts';
-import { createReferenceServer } from '../reference/index.ts';
+import { createExtendedReferenceServer } from '../reference/index.ts';
 import { serveHttp } from './http.ts';
 import { startTelemetryFromEnv } from './telemetry.ts';
 
@@ -46,7 +46,10 @@ const stopTelemetry = await startTelemetryFromEnv().catch((error: Error) => {
   console.error(`mcpkit: cannot start: ${error.message}`);
   process.exit(1);
 });
-const server = createReferenceServer({}, secret === undefined ? {} : { requestStateSecret: secret });
+const server = await createExtendedReferenceServer(
+  {},
+  secret === undefined ? {} : { requestStateSecret: secret },
+);
 if (stopTelemetry) (await import('../otel/index.ts')).instrumentServer(server);
 let handler: HttpHandler | undefined;
 const listening = await serveHttp(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type SchemaNode, schemaDefinitions } from '../../test/support/schema-check.ts';
+import { FROM_CHECKLIST, FROM_SCHEMA } from '../../test/support/feature-sources.ts';
 import {
   atLeast,
   FEATURES,
@@ -10,7 +10,6 @@ import {
   LEGACY_REVISIONS,
   negotiateVersion,
   REVISIONS,
-  type Revision,
   type RevisionFeatures,
 } from './revisions.ts';
 
@@ -69,52 +68,6 @@ describe('the revision list', () => {
   });
 });
 
-function resolve(defs: Readonly<Record<string, SchemaNode>>, node: unknown): SchemaNode | undefined {
-  let n = node as SchemaNode | undefined;
-  while (n !== undefined && typeof n.$ref === 'string') n = defs[n.$ref.split('/').pop() as string];
-  return n;
-}
-
-/** Whether definition `name` of revision `r` declares the property at `path`, following $ref. */
-function declares(r: Revision, name: string, ...path: string[]): boolean {
-  const defs = schemaDefinitions(r);
-  let node = resolve(defs, defs[name]);
-  for (const key of path) node = resolve(defs, (node?.properties as SchemaNode | undefined)?.[key]);
-  return node !== undefined;
-}
-
-const defined = (r: Revision, name: string) => schemaDefinitions(r)[name] !== undefined;
-
-/** What each schema says about the features that show in it. */
-const FROM_SCHEMA: Partial<Record<keyof RevisionFeatures, (r: Revision) => boolean>> = {
-  batching: (r) => defined(r, 'JSONRPCBatchRequest'),
-  titles: (r) => declares(r, 'Tool', 'title') && declares(r, 'Implementation', 'title'),
-  toolAnnotations: (r) => declares(r, 'Tool', 'annotations'),
-  structuredOutput: (r) =>
-    declares(r, 'Tool', 'outputSchema') && declares(r, 'CallToolResult', 'structuredContent'),
-  icons: (r) => defined(r, 'Icon') && declares(r, 'Tool', 'icons'),
-  audio: (r) => defined(r, 'AudioContent'),
-  resourceLinks: (r) => defined(r, 'ResourceLink'),
-  metaEverywhere: (r) => declares(r, 'TextContent', '_meta') && declares(r, 'Resource', '_meta'),
-  lastModified: (r) => declares(r, 'Annotations', 'lastModified'),
-  completionsCapability: (r) => declares(r, 'ServerCapabilities', 'completions'),
-  completionContext: (r) => declares(r, 'CompleteRequest', 'params', 'context'),
-  progressMessage: (r) => declares(r, 'ProgressNotification', 'params', 'message'),
-  elicitation: (r) => defined(r, 'ElicitRequest'),
-  elicitationUrl: (r) =>
-    defined(r, 'ElicitationCompleteNotification') && defined(r, 'URLElicitationRequiredError'),
-  samplingTools: (r) => declares(r, 'CreateMessageRequest', 'params', 'tools'),
-  implementationDetails: (r) => declares(r, 'Implementation', 'websiteUrl'),
-  stateless: (r) => !defined(r, 'InitializeRequest'),
-};
-
-/** Features the schema cannot show, from the checklist's revision notes: the revisions that have each. */
-const FROM_CHECKLIST: Partial<Record<keyof RevisionFeatures, readonly Revision[]>> = {
-  argumentErrorsAsResults: ['2025-11-25', '2026-07-28'],
-  ssePolling: ['2025-11-25'],
-  versionHeader: ['2025-06-18', '2025-11-25', '2026-07-28'],
-};
-
 describe('FEATURES', () => {
   it('has a row for every revision and the same flags in each', () => {
     expect(Object.keys(FEATURES)).toEqual([...REVISIONS]);
@@ -122,7 +75,7 @@ describe('FEATURES', () => {
     for (const r of REVISIONS) expect(Object.keys(FEATURES[r]).sort(), r).toEqual(keys);
   });
 
-  it('covers every flag with a check below', () => {
+  it('covers every flag with a check, here or in revisions.schema.test.ts', () => {
     const checked = [
       ...Object.keys(FROM_SCHEMA),
       ...Object.keys(FROM_CHECKLIST),
@@ -130,14 +83,6 @@ describe('FEATURES', () => {
     ].sort();
     expect(checked).toEqual(Object.keys(FEATURES['2024-11-05']).sort());
   });
-
-  for (const [flag, fromSchema] of Object.entries(FROM_SCHEMA)) {
-    it(`agrees with each revision's schema on ${flag}`, () => {
-      for (const r of REVISIONS) {
-        expect(FEATURES[r][flag as keyof RevisionFeatures], r).toBe(fromSchema(r));
-      }
-    });
-  }
 
   for (const [flag, revisions] of Object.entries(FROM_CHECKLIST)) {
     it(`agrees with the checklist on ${flag}`, () => {

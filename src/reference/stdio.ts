@@ -1,6 +1,6 @@
-/** Serves the reference server over stdio: `npm run --silent serve:stdio`. */
+/** Serves the reference server (with the Tasks and Skills extensions) over stdio: `npm run --silent serve:stdio`. */
 import { StdioServerTransport } from '../node/index.ts';
-import { createReferenceServer } from './server.ts';
+import { createExtendedReferenceServer } from './extended.ts';
 
-const server = createReferenceServer();
+const server = await createExtendedReferenceServer();
 await server.connect(new StdioServerTransport());

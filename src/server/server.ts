@@ -55,6 +55,7 @@ import {
   type TemplateEntry,
 } from './resources.ts';
 import { ServerSession, type SessionServer } from './session.ts';
+import { toolNameProblems } from './tool-name.ts';
 import { buildTool, type ToolDefinition, type ToolHandler } from './tools.ts';
 import { UriTemplate } from './uri-template.ts';
 
@@ -98,6 +99,11 @@ export interface McpServerOptions {
   requestTimeout?: number;
   /** Where errors with no caller go (default: console.error). */
   onError?: (error: Error) => void;
+  /**
+   * Where registration warnings go, such as a tool name the spec advises against (default:
+   * console.warn). Throw from it to refuse such registrations instead.
+   */
+  onWarning?: (message: string) => void;
   /**
    * The secret that signs `requestState` of Multi Round-Trip Requests (2026-07-28). Every node
    * behind one load balancer needs the same one; a random secret is made when absent.
@@ -211,8 +217,15 @@ export class McpServer {
     definition: ToolDefinition<S>,
     handler: ToolHandler<S>,
   ): Registered {
+    if (typeof name !== 'string') {
+      throw new TypeError(
+        `A tool name must be a string, got ${typeof name}; e.g. server.tool('get_weather', …).`,
+      );
+    }
     if (this.#catalog.tools.get(name))
       throw new Error(`A tool named '${name}' is already registered; remove it first.`);
+    const warn = this.#options.onWarning ?? ((message: string) => console.warn('mcpkit server:', message));
+    for (const problem of toolNameProblems(name)) warn(problem);
     const entry = buildTool(
       name,
       definition as ToolDefinition,

@@ -17,7 +17,9 @@ import {
 import {
   type CompiledSchema,
   compileSchema,
+  isStandardSchema,
   type SchemaCompiler,
+  SchemaError,
   type SchemaInput,
 } from '../schema/index.ts';
 import type { RequestContext } from './context.ts';
@@ -69,6 +71,24 @@ export interface ToolEntry {
   readonly headers: ReadonlyArray<readonly [readonly string[], string]>;
 }
 
+/**
+ * Refuses an object whose values are Standard Schemas (`{ city: z.string() }`, the shape SDK v1 took):
+ * it would otherwise pass for a JSON Schema with unknown keywords and accept anything.
+ */
+function refuseBareShape(name: string, which: 'input' | 'output', schema: unknown): void {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema) || isStandardSchema(schema))
+    return;
+  const keys = Object.entries(schema)
+    .filter(([, v]) => isStandardSchema(v))
+    .map(([k]) => k);
+  if (keys.length === 0) return;
+  const fields = keys.map((k) => `${k}: …`).join(', ');
+  throw new SchemaError(
+    `Tool '${name}' ${which} is an object of schemas ({ ${fields} }), not a schema: wrap it in ` +
+      `z.object({ ${fields} }) (or your library's object schema), or pass a JSON Schema object.`,
+  );
+}
+
 /** Compiles a tool's schemas once and builds its listed form. */
 export function buildTool(
   name: string,
@@ -76,6 +96,8 @@ export function buildTool(
   handler: ToolHandler<unknown>,
   compile: SchemaCompiler = compileSchema,
 ): ToolEntry {
+  refuseBareShape(name, 'input', def.input);
+  refuseBareShape(name, 'output', def.output);
   const input =
     def.input === undefined ? undefined : compile(def.input, { name: `${name} input`, requireObject: true });
   const output =

@@ -113,7 +113,8 @@ export class AutoHttpClientTransport implements Transport {
         if (probe.cancelled) this.#undecide(streamable);
       } catch (error) {
         if (!(error instanceof HttpStatusError) || !isModernRefusal(error)) this.#undecide(streamable);
-        if (!(error instanceof HttpStatusError)) throw error;
+        // A refusal without a JSON-RPC error is no MCP answer: a local failure, thrown to the caller.
+        if (!(error instanceof HttpStatusError) || error.rpcError === undefined) throw error;
         this.#sink?.receive(error.toResponse(message.id));
       } finally {
         this.#probe = undefined;
@@ -135,6 +136,7 @@ export class AutoHttpClientTransport implements Transport {
       if (!statuses.includes(error.status) || isModernRefusal(error)) {
         // Not a sign of the old transport: the initialize request fails as it would on Streamable HTTP.
         if (isModernRefusal(error)) this.#adopt(streamable, 'streamable-http');
+        if (error.rpcError === undefined) throw error;
         this.#sink?.receive(error.toResponse(message.id));
         return;
       }

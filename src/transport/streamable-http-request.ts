@@ -2,7 +2,14 @@
  * The HTTP side shared by the client transports (Streamable HTTP and HTTP+SSE): the injectable fetch,
  * header assembly, error statuses, and the JSON-RPC error answers that stand in for a failed POST.
  */
-import { ErrorCode, type ErrorObject, type JsonRpcResponse, type RequestId } from '../protocol/index.ts';
+import {
+  ErrorCode,
+  type ErrorObject,
+  type JsonRpcResponse,
+  LocalError,
+  type RequestId,
+} from '../protocol/index.ts';
+import { describeBody, NOT_MCP_ADVICE } from './http-failure.ts';
 
 /** The fetch function a transport calls; defaults to the global `fetch`. */
 export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
@@ -27,8 +34,11 @@ export interface HttpClientBaseOptions {
   onerror?: (error: Error) => void;
 }
 
-/** An HTTP response with an error status. */
-export class HttpStatusError extends Error {
+/**
+ * An HTTP response with an error status: a local failure (the request got no MCP answer), unless its
+ * body carried a JSON-RPC error, which `toResponse` then delivers as the server's answer.
+ */
+export class HttpStatusError extends LocalError {
   /** The HTTP status code. */
   readonly status: number;
   /** The start of the response body (at most 64 KiB). */
@@ -38,7 +48,14 @@ export class HttpStatusError extends Error {
 
   constructor(method: string, url: URL, status: number, statusText: string, body: string) {
     const rpcError = rpcErrorIn(body);
-    const detail = rpcError ? `: ${rpcError.message}` : body ? `: ${body.slice(0, 200)}` : '';
+    const page = rpcError ? undefined : describeBody(body);
+    const detail = rpcError
+      ? `: ${rpcError.message}`
+      : page?.startsWith('an HTML page')
+        ? ` with ${page}; ${NOT_MCP_ADVICE}`
+        : body
+          ? `: ${body.slice(0, 200)}`
+          : '';
     super(`${method} ${url.href} answered HTTP ${status}${statusText ? ` ${statusText}` : ''}${detail}`);
     this.name = 'HttpStatusError';
     this.status = status;

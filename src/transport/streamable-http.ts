@@ -14,9 +14,11 @@ import {
   isResponse,
   type JsonRpcMessage,
   type JsonRpcRequest,
+  LocalError,
   type RequestId,
 } from '../protocol/index.ts';
 import type { Transport, TransportSink } from '../rpc/index.ts';
+import { describeBody, describeFetchFailure, NOT_MCP_ADVICE } from './http-failure.ts';
 import { hasMediaType, parseMessages } from './sse-parse.ts';
 import { modernHeaders, modernVersionOf } from './streamable-http-modern.ts';
 import {
@@ -34,6 +36,7 @@ import {
   globalFetch,
   HttpStatusError,
   localErrorResponse,
+  readTextBounded,
 } from './streamable-http-request.ts';
 import { type SseStream, type SseStreamHost, SseStreams } from './streamable-http-streams.ts';
 
@@ -225,7 +228,9 @@ export class StreamableHttpClientTransport implements Transport {
       for (const r of requests) this.#forget(r.id);
       if (this.#closed) throw new ConnectionClosedError('The Streamable HTTP transport is closed.');
       if (controller.signal.aborted) return; // the caller cancelled the request
-      throw new Error(`POST ${this.#url.href} failed: ${asError(error).message}`, { cause: error });
+      throw new LocalError(`POST ${this.#url.href} failed: ${describeFetchFailure(error, this.#url)}`, {
+        cause: error,
+      });
     }
     if (controller.signal.aborted) {
       discardBody(response);
@@ -237,7 +242,8 @@ export class StreamableHttpClientTransport implements Transport {
     }
     if (!response.ok) {
       const error = await HttpStatusError.from('POST', this.#url, response);
-      if (reject || requests.length === 0) {
+      // Without a JSON-RPC error in the body no MCP server answered: a local failure, not the peer's.
+      if (reject || requests.length === 0 || error.rpcError === undefined) {
         for (const r of requests) this.#forget(r.id);
         throw error;
       }
@@ -291,8 +297,12 @@ export class StreamableHttpClientTransport implements Transport {
         problem = `a JSON body that could not be read: ${asError(error).message}`;
       }
     } else {
-      discardBody(response);
-      problem = `Content-Type ${type ?? '(none)'}, neither application/json nor text/event-stream`;
+      const page = describeBody(await readTextBounded(response, 64 * 1024).catch(() => ''));
+      for (const r of requests) this.#forget(r.id);
+      throw new LocalError(
+        `POST ${this.#url.href} answered with Content-Type ${type ?? '(none)'}${page ? ` (${page})` : ''}, ` +
+          `neither application/json nor text/event-stream; ${NOT_MCP_ADVICE}.`,
+      );
     }
     this.#answerMissing(requests, problem);
   }

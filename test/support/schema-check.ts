@@ -1,11 +1,15 @@
 /**
- * Checks messages against each revision's own `schema.json` (the spec repository's, kept beside this
- * repository in `shared/spec/schema/<revision>/`). Plain validation with ajv, plus a strict mode: the
+ * Checks messages against each revision's own `schema.json`: the spec repository's
+ * `schema/<revision>/schema.json` files, read from the folder that `MCPKIT_SCHEMA_DIR` names. No npm
+ * package ships them, so only `npm run test:schemas` (run by CI after `npm test`) uses this module, and
+ * it fails with a clear message when the folder is missing. Plain validation with ajv, plus a strict mode: the
  * schemas let objects carry properties they do not declare, so strict mode also reports every property
  * that the matching definition does not declare. A 2024-11-05 peer sent `title` is valid JSON Schema-wise
  * and wrong all the same; strict mode says so.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Revision } from '../../src/protocol/revisions.ts';
@@ -28,7 +32,34 @@ export interface JsonRpcCheckOptions extends CheckOptions {
   method?: string;
 }
 
-const SCHEMA_DIR = new URL('../../../shared/spec/schema/', import.meta.url);
+/** The environment variable that names the spec's schema folder (holding `<revision>/schema.json`). */
+export const SCHEMA_DIR_VARIABLE = 'MCPKIT_SCHEMA_DIR';
+
+/**
+ * The folder of the spec's per-revision schemas, from `MCPKIT_SCHEMA_DIR` (relative to the working
+ * directory). Throws, saying how to fix it, when the variable is unset or the folder lacks a schema.
+ */
+export function schemaDir(revisions: readonly string[] = []): URL {
+  const given = process.env[SCHEMA_DIR_VARIABLE];
+  const how =
+    `Set ${SCHEMA_DIR_VARIABLE} to the "schema" folder of a checkout of ` +
+    'https://github.com/modelcontextprotocol/modelcontextprotocol (it holds <revision>/schema.json), ' +
+    `e.g. ${SCHEMA_DIR_VARIABLE}=/path/to/modelcontextprotocol/schema npm run test:schemas`;
+  if (given === undefined || given === '') {
+    throw new Error(
+      `The schema checks need the MCP spec's schema files, and ${SCHEMA_DIR_VARIABLE} is not set. ${how}`,
+    );
+  }
+  const dir = resolve(given);
+  const missing = revisions.filter((r) => !existsSync(resolve(dir, r, 'schema.json')));
+  if (!existsSync(dir) || missing.length > 0) {
+    const what = existsSync(dir)
+      ? `has no ${missing.map((r) => `${r}/schema.json`).join(', ')}`
+      : 'does not exist';
+    throw new Error(`${SCHEMA_DIR_VARIABLE}=${given}: ${dir} ${what}. ${how}`);
+  }
+  return pathToFileURL(`${dir}/`);
+}
 
 /** Properties whose contents are open by design and never walked in strict mode. */
 const OPEN_BY_NAME = new Set([
@@ -77,7 +108,7 @@ function load(revision: Revision): Loaded {
   const hit = cache.get(revision);
   if (hit !== undefined) return hit;
   const schema = JSON.parse(
-    readFileSync(new URL(`${revision}/schema.json`, SCHEMA_DIR), 'utf8'),
+    readFileSync(new URL(`${revision}/schema.json`, schemaDir([revision])), 'utf8'),
   ) as SchemaNode;
   const modern = '$defs' in schema;
   const ajv = modern

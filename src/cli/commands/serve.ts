@@ -3,7 +3,7 @@
  * Streamable HTTP (+ HTTP+SSE), optionally protected by an OAuth authorization server.
  */
 import { StdioServerTransport, startTelemetryFromEnv } from '../../node/index.ts';
-import { createReferenceServer } from '../../reference/index.ts';
+import { createExtendedReferenceServer } from '../../reference/index.ts';
 import { UsageError } from '../errors.ts';
 import { parsePort, untilSignal, watchClose } from '../lifetime.ts';
 import type { Terminal } from '../terminal.ts';
@@ -36,7 +36,7 @@ export async function serveCommand(options: ServeOptions, term: Terminal): Promi
     const { serveProtected } = await import('./serve-auth.ts');
     return serveProtected({ port, host: options.host, issuer: options.issuer }, term);
   }
-  const server = createReferenceServer();
+  const server = await createExtendedReferenceServer();
   const stopTelemetry = await startTelemetryFromEnv().catch((error: Error) => {
     throw new UsageError(error.message);
   });
@@ -49,7 +49,7 @@ export async function serveCommand(options: ServeOptions, term: Terminal): Promi
 }
 
 async function serveReference(
-  server: ReturnType<typeof createReferenceServer>,
+  server: Awaited<ReturnType<typeof createExtendedReferenceServer>>,
   options: ServeOptions,
   term: Terminal,
 ): Promise<number> {

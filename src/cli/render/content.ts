@@ -59,17 +59,26 @@ export function renderBlocks(blocks: unknown, colors: Colors): string {
   return list.map((b) => renderBlock(b as Obj, colors)).join('\n');
 }
 
+/** JSON with object keys sorted, so that the same value written in another key order compares equal. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
 /** A tool result: its content, then its structured content when no text block already shows it. */
 export function renderToolResult(result: CallToolResult, colors: Colors): string {
   const parts: string[] = [];
   const content = (result.content ?? []) as unknown as Obj[];
   if (content.length > 0) parts.push(renderBlocks(content, colors));
   if (result.structuredContent !== undefined) {
-    const json = JSON.stringify(result.structuredContent);
+    const json = canonicalJson(result.structuredContent);
     const shown = content.some((b) => {
       if (b.type !== 'text' || typeof b.text !== 'string') return false;
       try {
-        return JSON.stringify(JSON.parse(b.text)) === json;
+        return canonicalJson(JSON.parse(b.text)) === json;
       } catch {
         return false;
       }

@@ -1,10 +1,12 @@
 /**
- * The extension fixtures of the conformance suite on the everything-server: the Tasks extension
+ * The extension fixtures of the reference server (what `npm start`, `mcpkit serve` and the conformance
+ * suite's everything-server serve): the Tasks extension
  * with the suite's tools (`greet`, `slow_compute`, `confirm_delete`, `multi_input`, `failing_job`,
  * `protocol_error_job`, `test_tool_with_task`) and the Skills extension with one skill.
  */
-import { createTasks, enableSkills, enableTasks, type Tasks } from '../src/extensions/index.ts';
-import { ErrorCode, McpError, type McpServer, type RequestContext } from '../src/index.ts';
+import { createTasks, enableSkills, enableTasks, type Tasks } from '../extensions/index.ts';
+import { ErrorCode, McpError } from '../protocol/index.ts';
+import type { McpServer, RequestContext } from '../server/index.ts';
 
 /** Waits, or throws once the call is cancelled. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
