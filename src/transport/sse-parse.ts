@@ -2,17 +2,10 @@
  * Reading a `text/event-stream` body, and turning event data into JSON-RPC messages. Shared by the
  * Streamable HTTP and HTTP+SSE client transports.
  */
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { SseParser, type SseParserHandlers } from './sse-parser.ts';
 
 /** What a reader of an SSE body is told. */
-export interface SseHandlers {
-  /** A complete event (data may be empty, e.g. a priming event). */
-  onEvent: (event: EventSourceMessage) => void;
-  /** The `id` of an event block, called before its event; an empty string clears the last event id. */
-  onId?: (id: string) => void;
-  /** The server set the reconnection delay, in milliseconds. */
-  onRetry?: (ms: number) => void;
-}
+export type SseHandlers = SseParserHandlers;
 
 /** The largest event accepted by default, in characters (16 Mi). */
 export const DEFAULT_MAX_SSE_EVENT_CHARS = 16 * 1024 * 1024;
@@ -26,17 +19,7 @@ export async function readSse(
   handlers: SseHandlers,
   maxEventChars = DEFAULT_MAX_SSE_EVENT_CHARS,
 ): Promise<void> {
-  let failure: Error | undefined;
-  const parser = createParser({
-    onEvent: handlers.onEvent,
-    onId: handlers.onId,
-    onRetry: handlers.onRetry,
-    onError: (error) => {
-      // Ignored fields and bad retry values are not failures; an event past the size limit is.
-      if (error.type === 'max-buffer-size-exceeded') failure ??= error;
-    },
-    maxBufferSize: maxEventChars,
-  });
+  const parser = new SseParser(handlers, maxEventChars);
   const reader = body.getReader();
   const decoder = new TextDecoder();
   try {
@@ -44,21 +27,15 @@ export async function readSse(
       const { done, value } = await reader.read();
       if (done) break;
       parser.feed(decoder.decode(value, { stream: true }));
-      if (failure && isFatal(failure)) throw failure;
     }
     const rest = decoder.decode();
     if (rest) parser.feed(rest);
-    if (failure) throw failure;
   } catch (error) {
     await reader.cancel().catch(() => {});
     throw error;
   } finally {
     reader.releaseLock();
   }
-}
-
-function isFatal(error: Error): boolean {
-  return (error as { type?: string }).type === 'max-buffer-size-exceeded';
 }
 
 /** Whether a Content-Type header names the given media type (parameters ignored). */

@@ -1,8 +1,9 @@
 /** Fuzz properties of the client's SSE reader (readSse, parseMessages) and the server's formatEvent. */
-import { ParseError } from 'eventsource-parser';
+import { createParser } from 'eventsource-parser';
 import fc from 'fast-check';
 import { formatEvent } from '../../src/http/index.ts';
 import { parseMessages, readSse } from '../../src/transport/sse-parse.ts';
+import { SseParseError } from '../../src/transport/sse-parser.ts';
 import { anyText, cutBytes, cutsArb, messageLikeArb, utf8 } from './arbitraries.ts';
 import { defineProperty, type FuzzGroup } from './runner.ts';
 
@@ -188,6 +189,21 @@ export const sseFuzz: FuzzGroup = {
         },
       ),
     ),
+    defineProperty(
+      'on any bytes, however cut, readSse reports what the eventsource-parser library reports',
+      () =>
+        fc.asyncProperty(garbageArb, cutsArb, async (bytes, cuts) => {
+          const got = await read(cutBytes(bytes, cuts));
+          const want: Omit<Reading, 'error'> = { events: [], ids: [], retries: [] };
+          const oracle = createParser({
+            onEvent: (e) => want.events.push({ id: e.id, event: e.event, data: e.data }),
+            onId: (id) => want.ids.push(id),
+            onRetry: (ms) => want.retries.push(ms),
+          });
+          oracle.feed(new TextDecoder().decode(bytes));
+          same(got, want);
+        }),
+    ),
     defineProperty('garbage never makes readSse throw or reject (default limit)', () =>
       fc.asyncProperty(garbageArb, cutsArb, async (bytes, cuts) => {
         const got = await read(cutBytes(bytes, cuts));
@@ -214,7 +230,7 @@ export const sseFuzz: FuzzGroup = {
               : ['x'.repeat(over)];
             const text = serialize(small, '\n') + serialize([{ ...emptyEvent, lines: big }], '\n');
             const got = await read(fixedChunks(utf8(text), size), limit);
-            if (!(got.error instanceof ParseError) || got.error.type !== 'max-buffer-size-exceeded') {
+            if (!(got.error instanceof SseParseError) || got.error.type !== 'max-buffer-size-exceeded') {
               throw new Error(`expected max-buffer-size-exceeded, got ${String(got.error)}`);
             }
             if (JSON.stringify(got.events) !== JSON.stringify(expectedOf(small).events)) {
