@@ -7,7 +7,6 @@
  */
 
 const LF = 10;
-const CR = 13;
 const SPACE = 32;
 const COLON = 58;
 
