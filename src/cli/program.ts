@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { bridgeCommand } from './commands/bridge.ts';
 import { callCommand } from './commands/call.ts';
 import { completeCommand } from './commands/complete.ts';
+import { completionScript } from './commands/completion.ts';
 import { infoCommand } from './commands/info.ts';
 import { type InspectOptions, inspectCommand } from './commands/inspect.ts';
 import { type ListKind, listCommand } from './commands/lists.ts';
@@ -217,6 +218,19 @@ export function buildProgram(term: Terminal, done: (code: number) => void): Comm
     .action(async (url: string | undefined, options: InspectOptions) => {
       done(await inspectCommand(url, options, term));
     });
+  program
+    .command('completion')
+    .argument('<shell>', 'bash, zsh or fish')
+    .description('print a shell completion script for mcpkit (bash, zsh or fish)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  source <(mcpkit completion bash)     (in ~/.bashrc)\n  source <(mcpkit completion zsh)      (in ~/.zshrc, after compinit)\n  mcpkit completion fish > ~/.config/fish/completions/mcpkit.fish',
+    )
+    .action((shell: string) => {
+      term.print(completionScript(shell, program).trimEnd());
+      done(0);
+    });
+
   return program;
 }
 
