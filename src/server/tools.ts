@@ -78,6 +78,7 @@ export interface ToolEntry {
 function refuseBareShape(name: string, which: 'input' | 'output', schema: unknown): void {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema) || isStandardSchema(schema))
     return;
+  if ('standard' in schema && 'jsonSchema' in schema) return; // a Standard Schema with its JSON Schema
   const keys = Object.entries(schema)
     .filter(([, v]) => isStandardSchema(v))
     .map(([k]) => k);
