@@ -8,7 +8,11 @@ import { createServer as createTcpServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { McpClient } from '../src/client/index.ts';
 import { LocalError, McpError } from '../src/protocol/index.ts';
-import { AutoHttpClientTransport, StreamableHttpClientTransport } from '../src/transport/index.ts';
+import {
+  AutoHttpClientTransport,
+  SseClientTransport,
+  StreamableHttpClientTransport,
+} from '../src/transport/index.ts';
 
 const PAGE = '<!doctype html><html><head><title>Welcome to nginx!</title></head><body>Hi</body></html>';
 
@@ -105,3 +109,34 @@ for (const auto of [false, true]) {
     });
   });
 }
+
+describe('SseClientTransport (HTTP+SSE) against something that is not an MCP server', () => {
+  async function sseError(url: string): Promise<Error> {
+    const client = new McpClient({ name: 'newcomer', version: '1.0.0', era: 'legacy' });
+    try {
+      await client.connect(new SseClientTransport(new URL(url)));
+    } catch (error) {
+      return error as Error;
+    } finally {
+      await client.close().catch(() => {});
+    }
+    throw new Error(`connecting to ${url} succeeded`);
+  }
+
+  it('reports a refused connection with its code, host and port, as a LocalError', async () => {
+    const port = await closedPort();
+    const error = await sseError(`http://127.0.0.1:${port}/sse`);
+    expect(error).toBeInstanceOf(LocalError);
+    expect(error.message).toContain(`connection refused (ECONNREFUSED) at 127.0.0.1 port ${port}`);
+    expect(error.message).not.toContain('fetch failed');
+  });
+
+  it('reports an HTML page by its title, as a LocalError', async () => {
+    const error = await sseError(`${htmlOk}/sse`);
+    expect(error).toBeInstanceOf(LocalError);
+    expect(error.message).toContain(
+      'answered with Content-Type text/html (an HTML page titled "Welcome to nginx!"), not an SSE stream; this is not an HTTP+SSE MCP endpoint',
+    );
+    expect(error.message).not.toContain('<html');
+  });
+});

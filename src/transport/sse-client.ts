@@ -2,8 +2,9 @@
  * The HTTP+SSE client transport of the 2024-11-05 revision: a GET opens an SSE stream whose first
  * event, `endpoint`, names the URL to POST messages to; server messages arrive as `message` events.
  */
-import { ConnectionClosedError, isRequest, type JsonRpcMessage } from '../protocol/index.ts';
+import { ConnectionClosedError, isRequest, type JsonRpcMessage, LocalError } from '../protocol/index.ts';
 import type { Transport, TransportSink } from '../rpc/index.ts';
+import { describeBody, describeFetchFailure } from './http-failure.ts';
 import { hasMediaType, parseMessages, readSse } from './sse-parse.ts';
 import {
   buildHeaders,
@@ -14,6 +15,7 @@ import {
   globalFetch,
   type HttpClientBaseOptions,
   HttpStatusError,
+  readTextBounded,
 } from './streamable-http-request.ts';
 
 /** Options of an SseClientTransport. */
@@ -64,14 +66,17 @@ export class SseClientTransport implements Transport {
         }),
       );
     } catch (error) {
-      throw new Error(`GET ${this.#url.href} failed: ${asError(error).message}`, { cause: error });
+      if (error instanceof LocalError) throw error;
+      throw new LocalError(`GET ${this.#url.href} failed: ${describeFetchFailure(error, this.#url)}`, {
+        cause: error,
+      });
     }
     if (!response.ok) throw await HttpStatusError.from('GET', this.#url, response);
     const type = response.headers.get('content-type');
     if (!hasMediaType(type, 'text/event-stream') || !response.body) {
-      discardBody(response);
-      throw new Error(
-        `GET ${this.#url.href} answered with Content-Type ${type ?? '(none)'}, not an SSE stream.`,
+      const page = describeBody(await readTextBounded(response, 64 * 1024).catch(() => ''));
+      throw new LocalError(
+        `GET ${this.#url.href} answered with Content-Type ${type ?? '(none)'}${page ? ` (${page})` : ''}, not an SSE stream; this is not an HTTP+SSE MCP endpoint: check the URL (the SSE endpoint is often at /sse).`,
       );
     }
     const body = response.body;
@@ -166,7 +171,10 @@ export class SseClientTransport implements Transport {
       );
     } catch (error) {
       if (this.#closed) throw new ConnectionClosedError('The HTTP+SSE transport is closed.');
-      throw new Error(`POST ${endpoint.href} failed: ${asError(error).message}`, { cause: error });
+      if (error instanceof LocalError) throw error;
+      throw new LocalError(`POST ${endpoint.href} failed: ${describeFetchFailure(error, endpoint)}`, {
+        cause: error,
+      });
     }
     if (response.ok) {
       discardBody(response);
