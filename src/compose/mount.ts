@@ -4,6 +4,7 @@
  * completion, and the child's requests to the client, relayed to the request that caused them).
  */
 import { McpClient } from '../client/index.ts';
+import type { LoggingLevel } from '../protocol/index.ts';
 import type { Middleware } from '../rpc/index.ts';
 import type { McpServer, Registered } from '../server/index.ts';
 import { createMemoryPair } from '../transport/index.ts';
@@ -99,7 +100,6 @@ class MountedChild implements Mount {
 
   async start(): Promise<void> {
     const { client, server } = this.#m;
-    const caps = client.serverCapabilities;
     const lists = await Promise.all([this.#list('tools'), this.#list('prompts'), this.#list('resources')]);
     this.#replace('tools', lists[0], true);
     this.#replace('prompts', lists[1], true);
@@ -120,7 +120,13 @@ class MountedChild implements Mount {
         }),
       );
     }
-    if (caps.resources?.subscribe) server.use(this.#subscriptions());
+    server.use(this.#forward());
+    this.#m.relay.idleLog = (message) => {
+      if (!this.#active) return;
+      for (const s of server.sessions) {
+        if (s.shouldLog(message.level)) s.notify('notifications/message', { ...message }).catch(() => {});
+      }
+    };
     if (client.era === 'modern') this.#listen();
   }
 
@@ -231,15 +237,24 @@ class MountedChild implements Mount {
     });
   }
 
-  /** Passes the parent's subscriptions to URIs of this mount on to the child. */
-  #subscriptions(): Middleware {
+  /**
+   * Passes on to the child the parent's subscriptions to URIs of this mount, and the log level the
+   * parent's clients set.
+   */
+  #forward(): Middleware {
     return async (request, next) => {
       const method = request.method;
       if (request.direction !== 'inbound' || !this.#active) return next();
+      const caps = this.client.serverCapabilities;
+      if (method === 'logging/setLevel' && caps.logging) {
+        const result = await next();
+        await this.client.setLoggingLevel(request.params?.level as LoggingLevel);
+        return result;
+      }
       if (method !== 'resources/subscribe' && method !== 'resources/unsubscribe') return next();
       const uri = request.params?.uri;
       const upstream = typeof uri === 'string' ? this.#m.names.upstreamUri(uri) : undefined;
-      if (upstream === undefined) return next();
+      if (upstream === undefined || !caps.resources?.subscribe) return next();
       const result = await next();
       if (method === 'resources/subscribe') await this.client.subscribeResource(upstream);
       else if (![...this.#m.server.sessions].some((s) => s.subscriptions.has(uri as string)))

@@ -37,6 +37,8 @@ function isInputRequired(error: unknown): boolean {
  */
 export class UpstreamRelay {
   readonly #calls: Call[] = [];
+  /** Where an upstream log message goes when no downstream request is waiting (default: nowhere). */
+  idleLog: ((message: LoggingMessageParams) => void) | undefined;
 
   /** The client handlers that forward to the downstream request (give them to the upstream McpClient). */
   readonly handlers: NonNullable<McpClientOptions['handlers']> = {
@@ -85,10 +87,11 @@ export class UpstreamRelay {
     };
   }
 
-  /** Passes an upstream log message to the downstream request now waiting, if any. */
+  /** Passes an upstream log message to the downstream request now waiting, else to `idleLog`. */
   log(message: LoggingMessageParams): void {
     const call = this.#calls.at(-1);
-    call?.ctx.log(message.level as LoggingLevel, message.data, message.logger).catch(() => {});
+    if (call) call.ctx.log(message.level as LoggingLevel, message.data, message.logger).catch(() => {});
+    else this.idleLog?.(message);
   }
 
   async #ask<R>(ask: (call: Call) => Promise<R>): Promise<R> {
