@@ -63,21 +63,26 @@ function applyTransform(tool: ToolRegistration, t: ToolTransform): ToolRegistrat
   const definition = { ...tool.definition };
   if (t.title !== undefined) definition.title = t.title;
   if (t.description !== undefined) definition.description = t.description;
-  let handler = tool.handler;
+  const inner = tool.handler;
   const fixed = t.fixed ?? {};
   const defaults = t.defaults ?? {};
-  if (Object.keys(fixed).length + Object.keys(defaults).length > 0) {
-    const original = compileSchema(definition.input ?? { type: 'object', properties: {} }, {
-      name: `${tool.name} input`,
-      requireObject: true,
-    });
-    definition.input = shrinkSchema(tool.name, original.jsonSchema, fixed, defaults);
-    const inner = handler;
-    handler = async (args, ctx) => {
-      const merged: Record<string, unknown> = { ...(args as Record<string, unknown>) };
-      for (const [k, v] of Object.entries(defaults)) if (merged[k] === undefined) merged[k] = v;
-      Object.assign(merged, fixed);
-      let checked = original.validate(merged);
+  const completes = Object.keys(fixed).length + Object.keys(defaults).length > 0;
+  if (!completes && !t.wrap) return { name: t.name ?? tool.name, definition, handler: inner };
+  const original = completes
+    ? compileSchema(definition.input ?? { type: 'object', properties: {} }, {
+        name: `${tool.name} input`,
+        requireObject: true,
+      })
+    : undefined;
+  if (original) definition.input = shrinkSchema(tool.name, original.jsonSchema, fixed, defaults);
+  const wrap = t.wrap;
+  const handler: ToolRegistration['handler'] = async (args, ctx) => {
+    const merged: Record<string, unknown> = { ...(args as Record<string, unknown>) };
+    for (const [k, v] of Object.entries(defaults)) if (merged[k] === undefined) merged[k] = v;
+    Object.assign(merged, fixed);
+    const call: ToolCallNext = async (next) => {
+      if (!original) return inner(next, ctx);
+      let checked = original.validate(next);
       if (checked instanceof Promise) checked = await checked;
       if (!checked.ok) {
         throw new McpError(
@@ -87,12 +92,8 @@ function applyTransform(tool: ToolRegistration, t: ToolTransform): ToolRegistrat
       }
       return inner(checked.value as Record<string, unknown>, ctx);
     };
-  }
-  if (t.wrap) {
-    const wrap = t.wrap;
-    const inner = handler;
-    handler = (args, ctx) => wrap(args as Record<string, unknown>, ctx, async (next) => inner(next, ctx));
-  }
+    return wrap ? wrap(merged, ctx, call) : call(merged);
+  };
   return { name: t.name ?? tool.name, definition, handler };
 }
 
