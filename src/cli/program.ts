@@ -8,6 +8,7 @@ import { infoCommand } from './commands/info.ts';
 import { type InspectOptions, inspectCommand } from './commands/inspect.ts';
 import { type ListKind, listCommand } from './commands/lists.ts';
 import { type LoginOptions, loginCommand, logoutCommand } from './commands/login.ts';
+import { proxyCommand } from './commands/proxy.ts';
 import { promptCommand, readCommand } from './commands/read-prompt.ts';
 import { type ServeOptions, serveCommand } from './commands/serve.ts';
 import { CliError, ExitCode } from './errors.ts';
@@ -218,6 +219,31 @@ export function buildProgram(term: Terminal, done: (code: number) => void): Comm
     .action(async (url: string | undefined, options: InspectOptions) => {
       done(await inspectCommand(url, options, term));
     });
+  program
+    .command('proxy')
+    .argument('[url]', 'the remote server (instead of --stdio)')
+    .description('serve any server as if it were local, in every revision, on stdin/stdout or HTTP (--port)')
+    .option('--stdio <command>', 'the server to run as a child process')
+    .option('-e, --env <KEY=VALUE>', 'environment variable for the --stdio server (repeatable)', repeat)
+    .option('--cwd <dir>', 'working directory of the --stdio server')
+    .option('-H, --header <Name: value>', 'HTTP header for every request to <url> (repeatable)', repeat)
+    .addOption(
+      new Option('--transport <kind>', 'HTTP transport to <url>')
+        .choices(['auto', 'streamable-http', 'sse'])
+        .default('auto'),
+    )
+    .option('-p, --port <port>', 'serve on 127.0.0.1:<port>/mcp instead of stdin/stdout')
+    .option('--host <host>', 'address to listen on with --port', '127.0.0.1')
+    .option('--hide <tool>', 'leave a tool out (repeatable)', repeat)
+    .option('-v, --verbose', 'report problems with the upstream on stderr')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  mcpkit proxy --stdio "npx -y @modelcontextprotocol/server-everything" --port 3001\n  mcpkit proxy http://127.0.0.1:3000/mcp --hide get-env     (serves it on stdin/stdout)',
+    )
+    .action(async (url: string | undefined, options: Record<string, unknown>) => {
+      done(await proxyCommand(url, options, term));
+    });
+
   program
     .command('completion')
     .argument('<shell>', 'bash, zsh or fish')

@@ -2,6 +2,9 @@
  * McpServer: one object holding the tools, resources and prompts, serving any number of sessions on
  * any transports. Registries are built once and shared; each session is a small record.
  */
+
+import type { McpClient } from '../client/index.ts';
+import type { Mount, MountOptions } from '../compose/mount.ts';
 import {
   CACHEABLE_METHODS,
   type CacheScope,
@@ -66,6 +69,18 @@ export type MethodHandler = (
   params: Record<string, unknown>,
   ctx: RequestContext,
 ) => Record<string, unknown> | Promise<Record<string, unknown>>;
+
+/** A tool about to be registered, as a registration hook sees it. */
+export interface ToolRegistration {
+  name: string;
+  definition: ToolDefinition;
+  handler: ToolHandler<unknown>;
+}
+
+/** Rewrites a tool as it is registered; undefined leaves it out (see `mcpkit/compose` transforms). */
+export type ToolRegistrationHook = (tool: ToolRegistration) => ToolRegistration | undefined;
+
+const LEFT_OUT: Registered = Object.freeze({ remove() {}, disable() {}, enable() {} });
 
 const CORE_METHODS = new Set([...CLIENT_REQUEST_METHODS, 'server/discover', 'subscriptions/listen']);
 
@@ -148,6 +163,7 @@ export class McpServer {
   readonly #codec: RequestStateCodec;
   readonly #compile: SchemaCompiler;
   readonly #versions: string[];
+  readonly #toolHooks: ToolRegistrationHook[] = [];
 
   constructor(options: McpServerOptions) {
     this.#options = options;
@@ -217,6 +233,16 @@ export class McpServer {
     definition: ToolDefinition<S>,
     handler: ToolHandler<S>,
   ): Registered {
+    let tool: ToolRegistration | undefined = {
+      name,
+      definition: definition as ToolDefinition,
+      handler: handler as ToolHandler<unknown>,
+    };
+    for (const hook of this.#toolHooks) {
+      tool = hook(tool);
+      if (tool === undefined) return LEFT_OUT;
+    }
+    ({ name } = tool);
     if (typeof name !== 'string') {
       throw new TypeError(
         `A tool name must be a string, got ${typeof name}; e.g. server.tool('get_weather', …).`,
@@ -226,14 +252,31 @@ export class McpServer {
       throw new Error(`A tool named '${name}' is already registered; remove it first.`);
     const warn = this.#options.onWarning ?? ((message: string) => console.warn('mcpkit server:', message));
     for (const problem of toolNameProblems(name)) warn(problem);
-    const entry = buildTool(
-      name,
-      definition as ToolDefinition,
-      handler as ToolHandler<unknown>,
-      this.#compile,
-    );
+    const entry = buildTool(name, tool.definition, tool.handler, this.#compile);
     this.#catalog.tools.set(name, entry);
     return this.#catalog.handle(this.#catalog.tools, name, entry);
+  }
+
+  /**
+   * Adds a hook that rewrites (or leaves out) every tool registered from now on: local, mounted and
+   * proxied tools alike. Add hooks before registering tools.
+   */
+  onToolRegistration(hook: ToolRegistrationHook): void {
+    if (this.#catalog.tools.size > 0) {
+      throw new Error(
+        `Add tool registration hooks (transforms) before registering tools: ${this.#catalog.tools.size} are registered already.`,
+      );
+    }
+    this.#toolHooks.push(hook);
+  }
+
+  /**
+   * Mounts another server under a prefix: an McpServer of this process, or an McpClient connected
+   * to any server (see `mcpkit/compose`).
+   */
+  async mount(prefix: string, child: McpServer | McpClient, options?: MountOptions): Promise<Mount> {
+    const { mount } = await import('../compose/mount.ts');
+    return mount(this, prefix, child, options);
   }
 
   /** Registers a resource with a fixed URI. */
