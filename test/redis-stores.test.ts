@@ -28,7 +28,7 @@ describe('RedisEventStore', () => {
     const got: string[] = [];
     expect(await eventStore.replayAfter(first, (_id, data) => void got.push(data))).toBe('s1');
     expect(got).toEqual(['{"n":2}', '{"n":3}', '{"n":4}']);
-    expect(await stores.client.xlen('t:stream:s1')).toBe(3);
+    expect(await stores.client.xlen('t:stream:{s1}')).toBe(3);
     await eventStore.end?.('s1');
     const page = await eventStore.readAfter?.(first);
     expect(page?.ended).toBe(true);

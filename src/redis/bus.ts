@@ -2,10 +2,15 @@
  * The Bus on Redis pub/sub: publishes on the given client, subscribes on a duplicate of it (a
  * subscribed Redis connection can do nothing else), one Redis subscription per channel however
  * many local handlers listen. ioredis resubscribes by itself when the connection comes back.
+ * On a Redis Cluster it uses sharded pub/sub (SPUBLISH/SSUBSCRIBE, Redis 7): a message goes to the
+ * primary owning its channel's slot and its replicas only, not to every node of the cluster, and
+ * the subscriber keeps one connection per primary that owns channels it listens to.
  */
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Bus, BusHandler } from '../store/index.ts';
+import { isCluster, type RedisClient } from './client.ts';
 import { guard } from './guard.ts';
+import { channelName } from './keys.ts';
 
 /** Options of the Redis bus. */
 export interface RedisBusOptions {
@@ -18,23 +23,28 @@ interface Channel {
   ready: Promise<void>;
 }
 
-/** A Bus on Redis pub/sub, shared by every node of a deployment. */
+/** A Bus on Redis pub/sub (sharded on a Cluster), shared by every node of a deployment. */
 export class RedisBus implements Bus {
-  readonly #pub: Redis;
-  readonly #sub: Redis;
+  readonly #pub: RedisClient;
+  readonly #sub: RedisClient;
+  readonly #sharded: boolean;
   readonly #prefix: string;
   readonly #handlers = new Map<string, Channel>();
   #connecting: Promise<void> | undefined;
 
-  constructor(redis: Redis, options: RedisBusOptions = {}) {
+  constructor(redis: RedisClient, options: RedisBusOptions = {}) {
     this.#pub = redis;
-    this.#prefix = `${options.prefix ?? 'mcpkit:'}bus:`;
-    this.#sub = redis.duplicate();
+    this.#prefix = options.prefix ?? 'mcpkit:';
+    this.#sharded = isCluster(redis);
+    this.#sub = isCluster(redis)
+      ? redis.duplicate([], { ...redis.options, lazyConnect: true, shardedSubscribers: true })
+      : redis.duplicate();
     this.#sub.on('error', () => {}); // reported through the calls that fail; reconnection is automatic
-    this.#sub.on('message', (channel: string, message: string) => {
+    const deliver = (channel: string, message: string) => {
       const entry = this.#handlers.get(channel);
       if (entry) for (const h of [...entry.handlers]) h(message);
-    });
+    };
+    this.#sub.on(this.#sharded ? 'smessage' : 'message', deliver);
   }
 
   /** Channels with at least one local handler (for tests and metrics). */
@@ -44,18 +54,21 @@ export class RedisBus implements Bus {
 
   publish(channel: string, message: string): Promise<void> {
     return guard('publishing', async () => {
-      await this.#pub.publish(this.#prefix + channel, message);
+      const name = channelName(this.#prefix, channel);
+      if (this.#sharded) await (this.#pub as Cluster).spublish(name, message);
+      else await (this.#pub as Redis).publish(name, message);
     });
   }
 
   async subscribe(channel: string, handler: BusHandler): Promise<() => Promise<void>> {
-    const name = this.#prefix + channel;
+    const name = channelName(this.#prefix, channel);
     let entry = this.#handlers.get(name);
     if (!entry) {
       const made: Channel = { handlers: new Set(), ready: Promise.resolve() };
       made.ready = guard('subscribing', async () => {
         await this.#connect();
-        await this.#sub.subscribe(name);
+        if (this.#sharded) await this.#sub.ssubscribe(name);
+        else await this.#sub.subscribe(name);
       });
       made.ready.catch(() => {
         if (this.#handlers.get(name) === made) this.#handlers.delete(name);
@@ -76,7 +89,8 @@ export class RedisBus implements Bus {
       if (!mine.handlers.delete(wrapped) || mine.handlers.size > 0) return;
       if (this.#handlers.get(name) !== mine) return;
       this.#handlers.delete(name);
-      await this.#sub.unsubscribe(name).catch(() => {});
+      const leave = this.#sharded ? this.#sub.sunsubscribe(name) : this.#sub.unsubscribe(name);
+      await leave.catch(() => {});
     };
   }
 
@@ -87,7 +101,7 @@ export class RedisBus implements Bus {
   }
 
   #connect(): Promise<void> {
-    if (this.#sub.status === 'wait') this.#connecting ??= this.#sub.connect();
+    if (this.#sub.status === 'wait') this.#connecting ??= this.#sub.connect().then(() => {});
     return this.#connecting ?? Promise.resolve();
   }
 }

@@ -1,10 +1,13 @@
 /** `connectRedis`: one call that connects to Redis and builds the three shared stores on it. */
-import { Redis, type RedisOptions } from 'ioredis';
+import type { ClusterOptions, RedisOptions } from 'ioredis';
 import { randomToken } from '../http/index.ts';
 import { RedisBus } from './bus.ts';
+import { createClient, type RedisClient } from './client.ts';
 import { RedisEventStore } from './events.ts';
 import { guard } from './guard.ts';
 import { RedisSessionStore } from './sessions.ts';
+import { describeTarget, parseTarget, type RedisTarget } from './url.ts';
+import { waitForReplicas } from './wait.ts';
 
 /** Options of `connectRedis`. */
 export interface ConnectRedisOptions {
@@ -16,16 +19,25 @@ export interface ConnectRedisOptions {
   eventTtlMs?: number;
   /** Events kept per SSE stream (default 1,000). */
   maxEventsPerStream?: number;
+  /**
+   * The safe setting for failover: each write of a session record or an event counts as done only
+   * once this many replicas hold it (`WAIT`), else it fails with HTTP 503 (default 0: no waiting).
+   */
+  waitReplicas?: number;
+  /** Milliseconds `WAIT` gives the replicas (default 1,000). */
+  waitTimeoutMs?: number;
   /** Extra ioredis options (the defaults fail fast while Redis is away and reconnect within a second). */
   redis?: RedisOptions;
+  /** Extra ioredis Cluster options, for `redis+cluster://`. */
+  cluster?: ClusterOptions;
   /** Called with connection errors (default: ignored; calls that fail report them). */
   onError?: (error: Error) => void;
 }
 
 /** The stores of one node, on one Redis connection (plus one for subscriptions). */
 export interface RedisStores {
-  /** The command connection. */
-  readonly client: Redis;
+  /** The command connection (a `Cluster` for `redis+cluster://`). */
+  readonly client: RedisClient;
   readonly sessionStore: RedisSessionStore;
   readonly eventStore: RedisEventStore;
   readonly bus: RedisBus;
@@ -38,26 +50,38 @@ export interface RedisStores {
   close(): Promise<void>;
 }
 
-/** Connects to Redis (`redis://…` URL) and builds the session store, event store and bus on it. */
-export async function connectRedis(url: string, options: ConnectRedisOptions = {}): Promise<RedisStores> {
+/**
+ * Connects to Redis and builds the session store, event store and bus on it: `redis://host:port`
+ * (one server), `redis+cluster://h1:p1,h2:p2,…` (a Redis Cluster), `redis+sentinel://h1:p1,…/name`
+ * (a primary behind Sentinel), or the same as options. A malformed URL is refused with the forms.
+ */
+export async function connectRedis(
+  target: RedisTarget,
+  options: ConnectRedisOptions = {},
+): Promise<RedisStores> {
+  const parsed = parseTarget(target);
   const prefix = options.prefix ?? 'mcpkit:';
-  const client = new Redis(url, {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    retryStrategy: (times: number) => Math.min(times * 100, 1000),
-    ...options.redis,
-  });
+  const client = createClient(parsed, { redis: options.redis, cluster: options.cluster });
   client.on('error', (error: Error) => options.onError?.(error));
-  await guard(`connecting to ${redactUrl(url)}`, () => client.connect());
+  try {
+    await guard(`connecting to ${describeTarget(parsed)}`, () => client.connect());
+  } catch (error) {
+    client.disconnect();
+    throw error;
+  }
+  const durability =
+    (options.waitReplicas ?? 0) > 0
+      ? waitForReplicas(client, options.waitReplicas as number, options.waitTimeoutMs ?? 1000)
+      : undefined;
   const bus = new RedisBus(client, { prefix });
   return {
     client,
-    sessionStore: new RedisSessionStore(client, { prefix, ttlMs: options.sessionTtlMs }),
+    sessionStore: new RedisSessionStore(client, { prefix, ttlMs: options.sessionTtlMs, durability }),
     eventStore: new RedisEventStore(client, {
       prefix,
       ttlMs: options.eventTtlMs,
       maxEventsPerStream: options.maxEventsPerStream,
+      durability,
     }),
     bus,
     sharedSecret: () =>
@@ -71,8 +95,4 @@ export async function connectRedis(url: string, options: ConnectRedisOptions = {
       client.disconnect();
     },
   };
-}
-
-function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
 }

@@ -3,9 +3,11 @@
  * (XADD MAXLEN) and expiring `ttlMs` after its last write. An event id is the SSE stream id and
  * the Redis entry id joined by `_`, so any node can resume any stream from it.
  */
-import type { Redis } from 'ioredis';
 import type { EventPage, EventStore, ReplaySink, StoredEvent } from '../store/index.ts';
+import type { RedisClient } from './client.ts';
 import { guard } from './guard.ts';
+import { streamKey } from './keys.ts';
+import type { Durability } from './wait.ts';
 
 /** Options of the Redis event store. */
 export interface RedisEventStoreOptions {
@@ -15,23 +17,30 @@ export interface RedisEventStoreOptions {
   maxEventsPerStream?: number;
   /** Milliseconds a stream lives after its last write (default 10 minutes). */
   ttlMs?: number;
+  /** Waits until replicas hold each stored event (see `waitReplicas` of connectRedis). */
+  durability?: Durability;
 }
 
 const SEPARATOR = '_';
 const ENTRY_ID = /^[0-9]{1,20}-[0-9]{1,20}$/;
 
-/** An EventStore in Redis Streams, shared by every node of a deployment. */
+/**
+ * An EventStore in Redis Streams (one server, Sentinel or a Cluster), shared by every node of a
+ * deployment; stream `<p>.<n>` is the key `<prefix>stream:{<p>}.<n>`, so a session's streams share a slot.
+ */
 export class RedisEventStore implements EventStore {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #prefix: string;
   readonly #max: number;
   readonly #ttl: number;
+  readonly #durability: Durability | undefined;
 
-  constructor(redis: Redis, options: RedisEventStoreOptions = {}) {
+  constructor(redis: RedisClient, options: RedisEventStoreOptions = {}) {
     this.#redis = redis;
-    this.#prefix = `${options.prefix ?? 'mcpkit:'}stream:`;
+    this.#prefix = options.prefix ?? 'mcpkit:';
     this.#max = Math.max(1, Math.round(options.maxEventsPerStream ?? 1000));
     this.#ttl = Math.max(1, Math.round(options.ttlMs ?? 10 * 60_000));
+    this.#durability = options.durability;
   }
 
   append(streamId: string, data: string): Promise<string> {
@@ -44,7 +53,9 @@ export class RedisEventStore implements EventStore {
   async streamOf(eventId: string): Promise<string | undefined> {
     const parsed = parse(eventId);
     if (!parsed) return undefined;
-    const exists = await guard('finding a stream', () => this.#redis.exists(this.#prefix + parsed.streamId));
+    const exists = await guard('finding a stream', () =>
+      this.#redis.exists(streamKey(this.#prefix, parsed.streamId)),
+    );
     return exists === 1 ? parsed.streamId : undefined;
   }
 
@@ -57,7 +68,7 @@ export class RedisEventStore implements EventStore {
 
   deleteStream(streamId: string): Promise<void> {
     return guard('deleting a stream', async () => {
-      await this.#redis.del(this.#prefix + streamId);
+      await this.#redis.del(streamKey(this.#prefix, streamId));
     });
   }
 
@@ -71,7 +82,7 @@ export class RedisEventStore implements EventStore {
     const parsed = parse(eventId);
     if (!parsed) return undefined;
     const { streamId, entry } = parsed;
-    const key = this.#prefix + streamId;
+    const key = streamKey(this.#prefix, streamId);
     const [exists, entries] = await guard('reading a stream', async () => {
       const replies = await this.#redis
         .multi()
@@ -92,7 +103,7 @@ export class RedisEventStore implements EventStore {
   }
 
   async #add(streamId: string, field: string, value: string): Promise<string> {
-    const key = this.#prefix + streamId;
+    const key = streamKey(this.#prefix, streamId);
     const replies = await this.#redis
       .multi()
       .xadd(key, 'MAXLEN', this.#max, '*', field, value)
@@ -100,6 +111,7 @@ export class RedisEventStore implements EventStore {
       .exec();
     const [error, entry] = replies?.[0] ?? [new Error('the transaction was aborted')];
     if (error) throw error;
+    await this.#durability?.(key);
     return entry as string;
   }
 }

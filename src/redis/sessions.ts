@@ -4,7 +4,10 @@
  */
 import type { Redis } from 'ioredis';
 import type { Lease, SessionRecord, SessionStore } from '../store/index.ts';
+import { batch, primaries, type RedisClient } from './client.ts';
 import { guard } from './guard.ts';
+import { leaseKey, sessionKey } from './keys.ts';
+import type { Durability } from './wait.ts';
 
 /** Options of the Redis session store. */
 export interface RedisSessionStoreOptions {
@@ -12,6 +15,8 @@ export interface RedisSessionStoreOptions {
   prefix?: string;
   /** Milliseconds a record lives after its last write (default 30 minutes). */
   ttlMs?: number;
+  /** Waits until replicas hold each write of a record (see `waitReplicas` of connectRedis). */
+  durability?: Durability;
 }
 
 // Changes fields only when the record still exists, and renews its expiry.
@@ -39,35 +44,42 @@ return 1`;
 const LIST_PAGE = 500;
 
 /**
- * A SessionStore in Redis, shared by every node of a deployment. Leases are plain keys
- * `<prefix>lease:<name>` holding their owner, with a TTL.
+ * A SessionStore in Redis (one server, Sentinel or a Cluster), shared by every node of a
+ * deployment. A record is the hash `<prefix>session:{<id>}`; leases are plain keys
+ * `<prefix>lease:<kind>:{<session id>}…` holding their owner, with a TTL, in the record's slot.
  */
 export class RedisSessionStore implements SessionStore {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #prefix: string;
-  readonly #leasePrefix: string;
   readonly #ttl: number;
+  readonly #durability: Durability | undefined;
 
-  constructor(redis: Redis, options: RedisSessionStoreOptions = {}) {
+  constructor(redis: RedisClient, options: RedisSessionStoreOptions = {}) {
     this.#redis = redis;
-    this.#prefix = `${options.prefix ?? 'mcpkit:'}session:`;
-    this.#leasePrefix = `${options.prefix ?? 'mcpkit:'}lease:`;
+    this.#prefix = options.prefix ?? 'mcpkit:';
     this.#ttl = Math.max(1, Math.round(options.ttlMs ?? 30 * 60_000));
+    this.#durability = options.durability;
   }
 
   get(id: string): Promise<SessionRecord | undefined> {
-    return guard('reading a session', async () => parse(await this.#redis.hgetall(this.#prefix + id)));
+    return guard('reading a session', async () => parse(await this.#redis.hgetall(this.#key(id))));
   }
 
+  /** Every record, walking each primary's keyspace in turn (every primary of a cluster). */
   async *list(): AsyncIterable<SessionRecord> {
+    const nodes = await guard('listing sessions', async () => primaries(this.#redis));
+    for (const node of nodes) yield* this.#listOn(node);
+  }
+
+  async *#listOn(node: Redis): AsyncIterable<SessionRecord> {
     let cursor = '0';
     do {
       const [next, keys] = await guard('listing sessions', () =>
-        this.#redis.scan(cursor, 'MATCH', `${this.#prefix}*`, 'COUNT', LIST_PAGE),
+        node.scan(cursor, 'MATCH', `${this.#prefix}session:*`, 'COUNT', LIST_PAGE),
       );
       cursor = next;
       if (keys.length === 0) continue;
-      const pipeline = this.#redis.pipeline();
+      const pipeline = node.pipeline();
       for (const key of keys) pipeline.hgetall(key);
       const replies = await guard('listing sessions', async () => (await pipeline.exec()) ?? []);
       for (const [error, hash] of replies) {
@@ -79,14 +91,14 @@ export class RedisSessionStore implements SessionStore {
 
   acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
     return guard('taking a lease', async () => {
-      const done = await this.#redis.set(this.#leasePrefix + name, owner, 'PX', leaseTtl(ttlMs), 'NX');
+      const done = await this.#redis.set(leaseKey(this.#prefix, name), owner, 'PX', leaseTtl(ttlMs), 'NX');
       return done === 'OK';
     });
   }
 
   takeLease(name: string, owner: string, ttlMs: number): Promise<string | undefined> {
     return guard('taking a lease', async () => {
-      const held = await this.#redis.eval(TAKE, 1, this.#leasePrefix + name, owner, leaseTtl(ttlMs));
+      const held = await this.#redis.eval(TAKE, 1, leaseKey(this.#prefix, name), owner, leaseTtl(ttlMs));
       return typeof held === 'string' ? held : undefined;
     });
   }
@@ -94,11 +106,17 @@ export class RedisSessionStore implements SessionStore {
   renewLeases(leases: readonly Lease[], ttlMs: number): Promise<boolean[]> {
     if (leases.length === 0) return Promise.resolve([]);
     return guard('renewing leases', async () => {
-      const pipeline = this.#redis.pipeline();
-      for (const { name, owner } of leases) {
-        pipeline.eval(RENEW, 1, this.#leasePrefix + name, owner, leaseTtl(ttlMs));
-      }
-      const replies = (await pipeline.exec()) ?? [];
+      const replies = await batch(
+        this.#redis,
+        leases.map(({ name, owner }) => [
+          'eval',
+          RENEW,
+          1,
+          leaseKey(this.#prefix, name),
+          owner,
+          leaseTtl(ttlMs),
+        ]),
+      );
       return leases.map((_, i) => {
         const [error, held] = replies[i] ?? [new Error('no reply')];
         if (error) throw error;
@@ -109,14 +127,15 @@ export class RedisSessionStore implements SessionStore {
 
   releaseLease(name: string, owner: string): Promise<void> {
     return guard('releasing a lease', async () => {
-      await this.#redis.eval(RELEASE, 1, this.#leasePrefix + name, owner);
+      await this.#redis.eval(RELEASE, 1, leaseKey(this.#prefix, name), owner);
     });
   }
 
   set(record: SessionRecord): Promise<void> {
-    const key = this.#prefix + record.id;
+    const key = this.#key(record.id);
     return guard('storing a session', async () => {
       await this.#redis.multi().del(key).hset(key, flatten(record)).pexpire(key, this.#ttl).exec();
+      await this.#durability?.(key);
     });
   }
 
@@ -124,27 +143,36 @@ export class RedisSessionStore implements SessionStore {
     const fields = Object.entries(flatten(changes)).flat();
     if (fields.length === 0) return Promise.resolve();
     return guard('updating a session', async () => {
-      await this.#redis.eval(UPDATE, 1, this.#prefix + id, this.#ttl, ...fields);
+      const key = this.#key(id);
+      await this.#redis.eval(UPDATE, 1, key, this.#ttl, ...fields);
+      await this.#durability?.(key);
     });
   }
 
   delete(id: string): Promise<void> {
     return guard('deleting a session', async () => {
-      await this.#redis.del(this.#prefix + id);
+      await this.#redis.del(this.#key(id));
     });
   }
 
+  /** How many records there are, on every primary. */
   count(): Promise<number> {
     return guard('counting sessions', async () => {
-      let cursor = '0';
       let n = 0;
-      do {
-        const [next, keys] = await this.#redis.scan(cursor, 'MATCH', `${this.#prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        n += keys.length;
-      } while (cursor !== '0');
+      for (const node of primaries(this.#redis)) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await node.scan(cursor, 'MATCH', `${this.#prefix}session:*`, 'COUNT', 1000);
+          cursor = next;
+          n += keys.length;
+        } while (cursor !== '0');
+      }
       return n;
     });
+  }
+
+  #key(id: string): string {
+    return sessionKey(this.#prefix, id);
   }
 }
 
