@@ -15,31 +15,43 @@ export interface RedisServer {
   start(): Promise<void>;
 }
 
-function installed(): boolean {
+/** The Debian package of each Redis program the tests run. */
+const PACKAGES = {
+  'redis-server': 'redis-server',
+  'redis-sentinel': 'redis-sentinel',
+  'redis-cli': 'redis-tools',
+};
+
+function installed(program: string): boolean {
   try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    execFileSync(program, ['--version'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
 }
 
-/** Makes sure redis-server can run: installs it with apt-get as root, or throws a clear error. */
-export function ensureRedisServer(): void {
-  if (installed()) return;
+/**
+ * Makes sure the Redis programs can run (redis-server by default): installs the missing ones with
+ * apt-get as root, or throws a clear error.
+ */
+export function ensureRedisServer(programs: (keyof typeof PACKAGES)[] = ['redis-server']): void {
+  const missing = () => programs.filter((p) => !installed(p));
+  if (missing().length === 0) return;
+  const packages = [...new Set(missing().map((p) => PACKAGES[p]))].join(' ');
   if (process.getuid?.() === 0) {
     try {
-      execFileSync('sh', ['-c', 'apt-get update -qq && apt-get install -y -qq redis-server'], {
+      execFileSync('sh', ['-c', `apt-get update -qq && apt-get install -y -qq ${packages}`], {
         stdio: 'ignore',
         timeout: 300_000,
       });
     } catch {
       // reported below
     }
-    if (installed()) return;
+    if (missing().length === 0) return;
   }
   throw new Error(
-    'redis-server is not installed and could not be installed here; install it (Debian/Ubuntu: apt-get install -y redis-server) and run the tests again.',
+    `${missing().join(', ')} not installed and could not be installed here; install them (Debian/Ubuntu: apt-get install -y ${packages}) and run the tests again.`,
   );
 }
 
