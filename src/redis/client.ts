@@ -37,8 +37,8 @@ export function createClient(target: ParsedTarget, options: ClientOptions = {}):
       db: target.db,
       ...auth,
       ...(target.tls ? { enableTLSForSentinelMode: true } : {}),
-      // Sentinel tells every client at once when it promotes a replica.
-      failoverDetector: true,
+      // A primary demoted while reachable answers READONLY: look the primary up again.
+      reconnectOnError: (error: Error) => error.message.startsWith('READONLY'),
       sentinelRetryStrategy: (times: number) => Math.min(times * 100, 1000),
       ...options.redis,
     });

@@ -5,7 +5,7 @@
  * kills every process it started and removes the directory.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -38,7 +38,9 @@ export interface ClusterTopology extends Topology {
 /** A primary and a replica behind Sentinel. */
 export interface SentinelTopology extends Topology {
   readonly primary: RedisProcess;
+  /** The first replica. */
   readonly replica: RedisProcess;
+  readonly replicas: RedisProcess[];
   readonly sentinels: RedisProcess[];
   /** The port of the primary the sentinels name now. */
   currentPrimary(): Promise<number>;
@@ -168,9 +170,11 @@ export async function startRedisCluster(primaries = 3, replicas = 1): Promise<Cl
 export interface SentinelSetup {
   /** Redis settings of the primary and the replica (e.g. `--appendonly yes`, `--min-replicas-to-write 1`). */
   serverArgs?: string[];
+  /** Replicas of the primary (default 1). */
+  replicas?: number;
 }
 
-/** Starts a primary, its replica and 3 Sentinels (quorum 2, failover 1 s after the primary is down). */
+/** Starts a primary, its replica(s) and 3 Sentinels (quorum 2, failover 1 s after the primary is down). */
 export async function startRedisSentinel(setup: SentinelSetup = {}): Promise<SentinelTopology> {
   ensureRedisServer(['redis-server', 'redis-sentinel', 'redis-cli']);
   const dir = mkdtempSync(join(tmpdir(), 'mcpkit-sentinel-'));
@@ -184,8 +188,7 @@ export async function startRedisSentinel(setup: SentinelSetup = {}): Promise<Sen
     const start = async (name: string, args: string[]) => {
       const port = await freePort();
       const data = join(dir, name);
-      rmSync(data, { recursive: true, force: true });
-      await run('mkdir', ['-p', data]);
+      mkdirSync(data, { recursive: true });
       const proc = await launch(
         'redis-server',
         ['--port', String(port), ...SERVER, '--dir', data, ...extra, ...args],
@@ -195,11 +198,15 @@ export async function startRedisSentinel(setup: SentinelSetup = {}): Promise<Sen
       return proc;
     };
     const primary = await start('primary', []);
-    const replica = await start('replica', ['--replicaof', '127.0.0.1', String(primary.port)]);
-    await until(
-      async () => (await cli(replica.port, 'info', 'replication')).includes('master_link_status:up'),
-      'the replica to sync',
-    );
+    const replicas: RedisProcess[] = [];
+    for (let i = 0; i < (setup.replicas ?? 1); i++) {
+      const replica = await start(`replica-${i}`, ['--replicaof', '127.0.0.1', String(primary.port)]);
+      await until(
+        async () => (await cli(replica.port, 'info', 'replication')).includes('master_link_status:up'),
+        'the replica to sync',
+      );
+      replicas.push(replica);
+    }
     const sentinels: RedisProcess[] = [];
     for (let i = 0; i < 3; i++) {
       const port = await freePort();
@@ -225,15 +232,19 @@ export async function startRedisSentinel(setup: SentinelSetup = {}): Promise<Sen
     // Each Sentinel must know the replica and the two others before a failover can be agreed.
     for (const s of sentinels) {
       await until(async () => {
-        const replicas = await cli(s.port, 'sentinel', 'replicas', 'mymaster');
         const others = await cli(s.port, 'sentinel', 'sentinels', 'mymaster');
-        return replicas.includes(String(replica.port)) && (others.match(/^name$/gm) ?? []).length === 2;
+        const known = await cli(s.port, 'sentinel', 'replicas', 'mymaster');
+        return (
+          replicas.every((r) => known.includes(String(r.port))) &&
+          (others.match(/^name$/gm) ?? []).length === 2
+        );
       }, 'the sentinels to find the replica and each other');
     }
     return {
       url: `redis+sentinel://${sentinels.map((s) => `127.0.0.1:${s.port}`).join(',')}/mymaster`,
       primary,
-      replica,
+      replica: replicas[0] as RedisProcess,
+      replicas,
       sentinels,
       currentPrimary: async () => {
         const out = await cli(sentinels[0]?.port ?? 0, 'sentinel', 'get-master-addr-by-name', 'mymaster');
