@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis, type RedisStores } from '../src/redis/index.ts';
 import { broadcastSuite } from './support/broadcast-suite.ts';
 import { crossNodeSuite } from './support/cross-node-suite.ts';
+import { nodeProcessSuite } from './support/node-processes.ts';
 import { type ClusterTopology, cli, startRedisCluster } from './support/redis-topology.ts';
 
 let topology: ClusterTopology;
@@ -21,6 +22,7 @@ afterAll(async () => {
 
 crossNodeSuite(() => topology.url);
 broadcastSuite(() => topology.url);
+nodeProcessSuite(() => topology.url);
 
 describe('the stores on a Redis Cluster', () => {
   let stores: RedisStores;

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { broadcastSuite } from './support/broadcast-suite.ts';
 import { crossNodeSuite } from './support/cross-node-suite.ts';
+import { nodeProcessSuite } from './support/node-processes.ts';
 import { type SentinelTopology, startRedisSentinel } from './support/redis-topology.ts';
 
 let topology: SentinelTopology;
@@ -19,3 +20,4 @@ afterAll(async () => {
 
 crossNodeSuite(() => topology.url);
 broadcastSuite(() => topology.url);
+nodeProcessSuite(() => topology.url, { REDIS_WAIT_REPLICAS: '1' });

@@ -1,8 +1,9 @@
 /**
  * `npm start`: the reference server, with the Tasks and Skills extensions, over Streamable HTTP at /mcp and HTTP+SSE at /sse, on
- * 127.0.0.1:$PORT (default 3000). With REDIS_URL (`redis://host:port`) it runs as one node of a
- * cluster whose sessions, events and messages go through that Redis (needs the ioredis package);
- * without it, everything stays in this process's memory. With AUTH_ISSUER (an OAuth issuer, e.g.
+ * 127.0.0.1:$PORT (default 3000). With REDIS_URL (`redis://host:port`, `redis+cluster://h:p,h:p,…`
+ * or `redis+sentinel://h:p,h:p,…/name`) it runs as one node of a cluster whose sessions, events and
+ * messages go through that Redis (needs the ioredis package; REDIS_WAIT_REPLICAS=n makes each write
+ * wait for n replicas); without it, everything stays in this process's memory. With AUTH_ISSUER (an OAuth issuer, e.g.
  * the development server of `npm run auth-server`) every request needs an access token from it:
  * JWTs checked against `<issuer>/jwks` (or AUTH_JWKS_URL), with the audience
  * `http://localhost:$PORT` (or AUTH_RESOURCE); `mcp:read` for everything, `mcp:write` too for
@@ -25,15 +26,18 @@ let options: HttpHandlerOptions = {};
 let secret: string | undefined;
 let closeRedis = async () => {};
 if (redisUrl) {
-  const { connectRedis } = await import('../redis/index.ts');
+  const { connectRedis, redisOptionsFromEnv } = await import('../redis/index.ts');
   let lastReport = 0;
-  const stores = await connectRedis(redisUrl, {
-    onError: (error) => {
-      if (Date.now() - lastReport < 5000) return;
-      lastReport = Date.now();
-      console.error(`mcpkit: Redis: ${error.message}`);
-    },
-  }).catch((error: Error) => {
+  const connecting = async () =>
+    connectRedis(redisUrl, {
+      ...redisOptionsFromEnv(process.env),
+      onError: (error) => {
+        if (Date.now() - lastReport < 5000) return;
+        lastReport = Date.now();
+        console.error(`mcpkit: Redis: ${error.message}`);
+      },
+    });
+  const stores = await connecting().catch((error: Error) => {
     console.error(`mcpkit: cannot start: ${error.message}`);
     process.exit(1);
   });

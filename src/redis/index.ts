@@ -6,6 +6,7 @@
 export { RedisBus, type RedisBusOptions } from './bus.ts';
 export type { RedisClient } from './client.ts';
 export { type ConnectRedisOptions, connectRedis, type RedisStores } from './connect.ts';
+export { redisOptionsFromEnv } from './env.ts';
 export { RedisEventStore, type RedisEventStoreOptions } from './events.ts';
 export { RedisSessionStore, type RedisSessionStoreOptions } from './sessions.ts';
 export {

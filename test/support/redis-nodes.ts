@@ -60,26 +60,39 @@ export interface NodeProcess {
   kill(): Promise<void>;
 }
 
+/** How a node process is started. */
+export interface SpawnOptions {
+  /** `npm start` (src/node/serve-http.ts, the default) or `mcpkit serve --port 0`. */
+  command?: 'npm-start' | 'mcpkit-serve';
+  /** More environment variables. */
+  env?: Record<string, string>;
+}
+
 /**
  * Starts `src/node/serve-http.ts` with REDIS_URL, as `REDIS_URL=… PORT=… npm start` does
- * (without a URL: the in-memory node).
+ * (without a URL: the in-memory node), or `mcpkit serve --port 0` with REDIS_URL.
  */
-export function spawnNode(redisUrl: string | undefined): Promise<NodeProcess> {
-  const env: Record<string, string | undefined> = { ...process.env, PORT: '0', REDIS_URL: redisUrl };
+export function spawnNode(redisUrl: string | undefined, options: SpawnOptions = {}): Promise<NodeProcess> {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    PORT: '0',
+    REDIS_URL: redisUrl,
+    ...options.env,
+  };
   if (redisUrl === undefined) delete env.REDIS_URL;
-  const child = spawn(process.execPath, ['src/node/serve-http.ts'], {
+  const args =
+    options.command === 'mcpkit-serve'
+      ? ['src/cli/main.ts', 'serve', '--port', '0']
+      : ['src/node/serve-http.ts'];
+  const child = spawn(process.execPath, args, {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
-  child.stderr?.on('data', (c: Buffer) => {
-    err += c.toString();
-  });
+  let out = '';
   return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /Streamable HTTP: (\S+)/.exec(out);
+    const seen = () => {
+      const m = /Streamable HTTP: (\S+)/.exec(out) ?? /reference server .*on (http:\/\/\S+\/mcp)/.exec(err);
       if (m) {
         resolve({
           url: m[1] as string,
@@ -92,6 +105,14 @@ export function spawnNode(redisUrl: string | undefined): Promise<NodeProcess> {
             }),
         });
       }
+    };
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      seen();
+    });
+    child.stderr?.on('data', (c: Buffer) => {
+      err += c.toString();
+      seen();
     });
     child.once('exit', (code) => reject(new Error(`node exited (${code}): ${err}`)));
   });
