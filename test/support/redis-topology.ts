@@ -19,6 +19,8 @@ export interface RedisProcess {
   readonly child: ChildProcess;
   /** Kills it with SIGKILL and waits for it to exit. */
   kill(): Promise<void>;
+  /** Starts it again, same port, settings and directory (a cluster node rejoins as it left). */
+  restart(): Promise<RedisProcess>;
 }
 
 /** A running topology. */
@@ -64,7 +66,10 @@ export async function until(check: () => Promise<boolean>, what: string, ms = 20
   }
 }
 
-function launch(program: string, args: string[], port: number): Promise<RedisProcess> {
+/** Every process started, so that `stop()` kills restarted ones too. */
+type Started = RedisProcess[];
+
+function launch(program: string, args: string[], port: number, started: Started): Promise<RedisProcess> {
   const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (c: Buffer) => {
@@ -80,7 +85,9 @@ function launch(program: string, args: string[], port: number): Promise<RedisPro
         child.once('exit', () => done());
         child.kill('SIGKILL');
       }),
+    restart: () => launch(program, args, port, started),
   };
+  started.push(proc);
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${program} exited (${code}): ${out}`)));
     until(async () => (await cli(port, 'ping')).trim() === 'PONG', `${program} on port ${port}`).then(
@@ -93,41 +100,48 @@ function launch(program: string, args: string[], port: number): Promise<RedisPro
 const SERVER = ['--bind', '127.0.0.1', '--save', '', '--protected-mode', 'no'];
 
 /** Starts a Redis Cluster of `primaries` primaries, each with `replicas` replicas. */
-export async function startRedisCluster(primaries = 3, replicas = 1): Promise<ClusterTopology> {
+export async function startRedisCluster(
+  primaries = 3,
+  replicas = 1,
+  /** Redis settings of every node (e.g. `--appendonly yes`). */
+  serverArgs = ['--appendonly', 'no'],
+): Promise<ClusterTopology> {
   ensureRedisServer(['redis-server', 'redis-cli']);
   const dir = mkdtempSync(join(tmpdir(), 'mcpkit-cluster-'));
   const procs: RedisProcess[] = [];
+  const started: Started = [];
   const stop = async () => {
-    await Promise.all(procs.map((p) => p.kill()));
+    await Promise.all(started.map((p) => p.kill()));
     rmSync(dir, { recursive: true, force: true });
   };
   try {
     for (let i = 0; i < primaries * (1 + replicas); i++) {
       const port = await freePort();
       const busPort = await freePort();
-      procs.push(
-        await launch(
-          'redis-server',
-          [
-            '--port',
-            String(port),
-            '--cluster-port',
-            String(busPort),
-            ...SERVER,
-            '--cluster-enabled',
-            'yes',
-            '--cluster-config-file',
-            `nodes-${port}.conf`,
-            '--cluster-node-timeout',
-            '1000',
-            '--dir',
-            dir,
-            '--appendonly',
-            'no',
-          ],
-          port,
-        ),
+      const data = join(dir, String(port));
+      mkdirSync(data);
+      const proc = await launch(
+        'redis-server',
+        [
+          '--port',
+          String(port),
+          '--cluster-port',
+          String(busPort),
+          ...SERVER,
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          `nodes-${port}.conf`,
+          '--cluster-node-timeout',
+          '1000',
+          '--dir',
+          data,
+          ...serverArgs,
+        ],
+        port,
+        started,
       );
+      procs.push(proc);
     }
     const addresses = procs.map((p) => `127.0.0.1:${p.port}`);
     await run(
@@ -151,6 +165,14 @@ export async function startRedisCluster(primaries = 3, replicas = 1): Promise<Cl
       }
       return true;
     }, 'every cluster node to know every other');
+    // Each replica has synced with its primary (so that WAIT can count it).
+    await until(async () => {
+      for (const p of procs) {
+        const info = await cli(p.port, 'info', 'replication');
+        if (info.includes('role:slave') && !info.includes('master_link_status:up')) return false;
+      }
+      return true;
+    }, 'every replica to sync with its primary');
     const roles = await Promise.all(
       procs.map(async (p) => (await cli(p.port, 'role')).split('\n')[0]?.trim()),
     );
@@ -179,8 +201,9 @@ export async function startRedisSentinel(setup: SentinelSetup = {}): Promise<Sen
   ensureRedisServer(['redis-server', 'redis-sentinel', 'redis-cli']);
   const dir = mkdtempSync(join(tmpdir(), 'mcpkit-sentinel-'));
   const procs: RedisProcess[] = [];
+  const started: Started = [];
   const stop = async () => {
-    await Promise.all(procs.map((p) => p.kill()));
+    await Promise.all(started.map((p) => p.kill()));
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -193,6 +216,7 @@ export async function startRedisSentinel(setup: SentinelSetup = {}): Promise<Sen
         'redis-server',
         ['--port', String(port), ...SERVER, '--dir', data, ...extra, ...args],
         port,
+        started,
       );
       procs.push(proc);
       return proc;
@@ -225,7 +249,7 @@ export async function startRedisSentinel(setup: SentinelSetup = {}): Promise<Sen
           '',
         ].join('\n'),
       );
-      const proc = await launch('redis-sentinel', [conf], port);
+      const proc = await launch('redis-sentinel', [conf], port, started);
       procs.push(proc);
       sentinels.push(proc);
     }
