@@ -7,7 +7,12 @@
  */
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectEveryRequestEnded, expectNothingLost, loadThroughFailover } from './support/failover-load.ts';
+import {
+  expectEveryRequestEnded,
+  expectNothingLost,
+  loadThroughFailover,
+  subscribedAcross,
+} from './support/failover-load.ts';
 import { openSession, type SessionHeaders } from './support/redis-clients.ts';
 import { type Node, startNode } from './support/redis-nodes.ts';
 import {
@@ -91,6 +96,7 @@ describe('a primary of the Redis Cluster killed with SIGKILL under load, with th
     const urls = [url(0), url(1)];
     const victim = topology.primaries[0] as RedisProcess;
     const replica = await replicaOf(victim);
+    const bus = await subscribedAcross((nodes[1] as Node).stores.bus, (nodes[0] as Node).stores.bus);
     const run = await loadThroughFailover(
       urls,
       sessions,
@@ -110,5 +116,6 @@ describe('a primary of the Redis Cluster killed with SIGKILL under load, with th
     );
     const lost = await expectNothingLost(run, urls, sessions, (nodes[0] as Node).stores.eventStore);
     console.log(`Redis Cluster failover: ${lost}`);
+    await bus(); // the nodes' subscriptions came back with the promoted primary
   }, 90_000);
 });

@@ -6,7 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { post } from './http-server-fixtures.ts';
-import { expectEveryRequestEnded, expectNothingLost, loadThroughFailover } from './support/failover-load.ts';
+import {
+  expectEveryRequestEnded,
+  expectNothingLost,
+  loadThroughFailover,
+  subscribedAcross,
+} from './support/failover-load.ts';
 import { openSession, type SessionHeaders } from './support/redis-clients.ts';
 import { type Node, startNode } from './support/redis-nodes.ts';
 import { cli, type SentinelTopology, startRedisSentinel, until } from './support/redis-topology.ts';
@@ -40,6 +45,7 @@ describe('the primary killed with SIGKILL under load, with the safe setting', ()
     for (let i = 0; i < 6; i++) sessions.push(await openSession(url(i), url(i + 1)));
     const urls = [url(0), url(1)];
     const old = topology.primary.port;
+    const bus = await subscribedAcross((nodes[1] as Node).stores.bus, (nodes[0] as Node).stores.bus);
     const run = await loadThroughFailover(
       urls,
       sessions,
@@ -59,6 +65,7 @@ describe('the primary killed with SIGKILL under load, with the safe setting', ()
     console.log(
       `Sentinel failover: ${await expectNothingLost(run, urls, sessions, (nodes[0] as Node).stores.eventStore)}`,
     );
+    await bus(); // the nodes' subscriptions came back with the promoted primary
   }, 90_000);
 
   it('fails a write the replicas did not confirm in time with a clear 503 instead of answering', async () => {

@@ -4,7 +4,7 @@
  * records how each ended; then checks that every session and every stored event survived.
  */
 import { expect } from 'vitest';
-import type { EventStore } from '../../src/store/index.ts';
+import type { Bus, EventStore } from '../../src/store/index.ts';
 import { messages, post, readEvents } from '../http-server-fixtures.ts';
 import type { SessionHeaders } from './redis-clients.ts';
 import { until } from './redis-topology.ts';
@@ -164,4 +164,30 @@ export async function expectNothingLost(
   expect(checked).toBeGreaterThan(answered.length);
   const unstored = answered.filter((o) => o.stored.length < 2).length;
   return `${checked} stored events checked; ${unstored} answers went out without being stored`;
+}
+
+/**
+ * Subscribes `listener` to 12 channels (spread over every shard of a cluster) before a failover;
+ * the function it resolves with checks, after it, that each subscription was made again: it
+ * publishes on each channel from `speaker` (again every 200 ms, for a resubscription on its way)
+ * until every one has delivered, 20 s at most.
+ */
+export async function subscribedAcross(listener: Bus, speaker: Bus): Promise<() => Promise<void>> {
+  const channels = Array.from({ length: 12 }, (_, i) => `node:check${i}`);
+  const got = new Set<string>();
+  await Promise.all(channels.map((c) => listener.subscribe(c, (m) => void got.add(`${c}=${m}`))));
+  return async () => {
+    const missing = () => channels.filter((c) => !got.has(`${c}=after`));
+    let last = 0;
+    await until(
+      async () => {
+        if (Date.now() - last >= 200) {
+          last = Date.now();
+          await Promise.all(missing().map((c) => speaker.publish(c, 'after').catch(() => {})));
+        }
+        return missing().length === 0;
+      },
+      `every subscription made again after the failover (missing: ${missing().join(', ')})`,
+    );
+  };
 }
