@@ -3,8 +3,10 @@
  * the cross-node and broadcast tests pass as on one Redis, each session's keys sit in one slot,
  * sessions spread over every primary, and the bus publishes on the shard owning a channel only.
  */
+
+import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRedis, type RedisStores } from '../src/redis/index.ts';
+import { connectRedis, RedisEventStore, RedisSessionStore, type RedisStores } from '../src/redis/index.ts';
 import { broadcastSuite } from './support/broadcast-suite.ts';
 import { crossNodeSuite } from './support/cross-node-suite.ts';
 import { nodeProcessSuite } from './support/node-processes.ts';
@@ -75,6 +77,31 @@ describe('the stores on a Redis Cluster', () => {
       5000,
     );
     expect(renewed).toEqual(ids.flatMap(() => [true, false]));
+  });
+
+  it('builds the stores on an ioredis Cluster made by the application, and connects with seed nodes as options', async () => {
+    const own = new Cluster([{ host: '127.0.0.1', port: topology.primaries[1]?.port as number }]);
+    const viaOptions = await connectRedis(
+      { cluster: [{ host: '127.0.0.1', port: topology.replicas[0]?.port as number }] },
+      { prefix: 'k:' },
+    );
+    try {
+      const sessions = new RedisSessionStore(own, { prefix: 'k:' });
+      const events = new RedisEventStore(own, { prefix: 'k:' });
+      await sessions.set({ id: 'own-1', transport: 'streamable-http', createdAt: 1, lastSeen: 2 });
+      const first = await events.append('own1.get', '{"n":1}');
+      await events.append('own1.get', '{"n":2}');
+      expect(await viaOptions.sessionStore.get('own-1')).toEqual({
+        id: 'own-1',
+        transport: 'streamable-http',
+        createdAt: 1,
+        lastSeen: 2,
+      });
+      expect((await viaOptions.eventStore.readAfter(first))?.events.map((e) => e.data)).toEqual(['{"n":2}']);
+    } finally {
+      own.disconnect();
+      await viaOptions.close();
+    }
   });
 
   it('publishes bus messages with SPUBLISH on the shard owning the channel, never PUBLISH', async () => {
