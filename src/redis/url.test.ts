@@ -9,6 +9,7 @@ describe('parseTarget', () => {
       url: 'redis://127.0.0.1:6379/2',
     });
     expect(parseTarget('rediss://u:p@h:1')).toEqual({ kind: 'single', url: 'rediss://u:p@h:1' });
+    expect(parseTarget('redis://h:1?family=6')).toEqual({ kind: 'single', url: 'redis://h:1?family=6' });
     expect(parseTarget('redis+cluster://:s%40cret@127.0.0.1:7000,127.0.0.1:7001')).toEqual({
       kind: 'cluster',
       nodes: [
@@ -58,6 +59,10 @@ describe('parseTarget', () => {
       ['redis+sentinel://:secret@h:1,h:99999/m', '"h:99999" is not host:port'],
       ['redis+sentinel://h:1', 'the name of the primary is missing after the sentinels (…/mymaster)'],
       ['redis+sentinel://h:1/m/x', '"/m/x" is not /primary-name[/db]'],
+      [
+        'redis+cluster://h:1?tls=1',
+        'options after "?" are taken by redis:// and rediss:// only (give the others as connectRedis options)',
+      ],
     ];
     for (const [url, why] of cases) {
       const shown = url.replace('//:secret@', '//***@');

@@ -79,12 +79,17 @@ export function parseTarget(target: RedisTarget): ParsedTarget {
   const refuse = (why: string): never => {
     throw new Error(`Invalid REDIS_URL "${redactUrl(target)}": ${why}. Use ${REDIS_URL_FORMS}.`);
   };
-  const m = /^([a-z+]+):\/\/(?:([^@/]*)@)?([^/?#]*)(\/[^?#]*)?$/i.exec(target.trim());
+  const m = /^([a-z+]+):\/\/(?:([^@/]*)@)?([^/?#]*)(\/[^?#]*)?(\?[^#]*)?$/i.exec(target.trim());
   if (!m) return refuse('not a URL of a known form');
   const scheme = (m[1] as string).toLowerCase();
   const auth = m[2];
   const hosts = m[3] as string;
   const path = m[4] ?? '';
+  if (m[5] !== undefined && scheme !== 'redis' && scheme !== 'rediss') {
+    refuse(
+      'options after "?" are taken by redis:// and rediss:// only (give the others as connectRedis options)',
+    );
+  }
   if (scheme === 'redis' || scheme === 'rediss') {
     if (hosts.includes(',')) refuse('several hosts need redis+cluster:// or redis+sentinel://');
     if (hosts === '') refuse('no host');
