@@ -1,3 +1,4 @@
+// examples/compose-mount.ts — see docs/COMPOSITION.md
 /**
  * One server made of three: a local tool, a server of this process mounted as `notes`, and the
  * official everything server (a stdio child) mounted as `every`, with a few tool transforms, served

@@ -1,3 +1,4 @@
+// examples/compose-proxy.ts — see docs/COMPOSITION.md
 /**
  * A proxy: serves the server at the URL given (any era, any HTTP transport) on stdin/stdout, so a
  * client that only speaks stdio can use it; its requests for input (elicitation, sampling, roots)
