@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkModernRequest } from '../src/http/modern-check.ts';
+import { checkModernPost } from '../src/http/modern-check.ts';
+
+/** The 400 answer of the 2026-07-28 POST checks, or undefined when the request may be served. */
+function checkModernRequest(...args: Parameters<typeof checkModernPost>): Response | undefined {
+  const checked = checkModernPost(...args);
+  return checked instanceof Response ? checked : undefined;
+}
+
 import type { JsonRpcRequest } from '../src/protocol/index.ts';
 import { readSse } from '../src/transport/sse-parse.ts';
 

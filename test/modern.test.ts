@@ -295,7 +295,14 @@ describe('basic/patterns/subscriptions: subscriptions/listen', () => {
     expect(await wire.next()).toEqual({
       jsonrpc: '2.0',
       id: 7,
-      result: { resultType: 'complete', _meta: { 'io.modelcontextprotocol/subscriptionId': 7 } },
+      result: {
+        resultType: 'complete',
+        _meta: {
+          'io.modelcontextprotocol/subscriptionId': 7,
+          // "Servers SHOULD include this field on every response" (ResultMetaObject).
+          'io.modelcontextprotocol/serverInfo': { name: 'modern', version: '3.0.0' },
+        },
+      },
     });
   });
 });

@@ -1,8 +1,9 @@
 /**
- * One request of the stateless revision 2026-07-28 as a Transport: the server answers it with one
- * JSON body, or, once it has a notification to send before the result (progress, a log line, a
- * subscription acknowledgement), with an SSE stream that ends after the result. No session, no
- * ids on events, no resumption; the client closing the stream cancels the request.
+ * The HTTP answer to one request of the stateless revision 2026-07-28: one JSON body, or, once the
+ * server has a notification to send before the result (progress, a log line, a subscription
+ * acknowledgement), an SSE stream that ends after the result. No session, no ids on events, no
+ * resumption; the client closing the stream cancels the request. A host with `serve` (McpServer)
+ * answers through `notify` and `finish`; a host with only `connect` gets it as a Transport.
  */
 import {
   ConnectionClosedError,
@@ -58,6 +59,7 @@ export class ModernExchange implements Transport {
   readonly #signal: AbortSignal;
   readonly #settings: ExchangeSettings;
   readonly #onAbort = () => void this.terminate();
+  #controller: AbortController | undefined;
 
   constructor(signal: AbortSignal, settings: ExchangeSettings) {
     this.#signal = signal;
@@ -67,6 +69,15 @@ export class ModernExchange implements Transport {
     });
     if (signal.aborted) this.#done = true;
     else signal.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  /** Aborted when the client goes or the exchange is ended; made when first read. */
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#done) this.#controller.abort(new ConnectionClosedError('The HTTP request has ended.'));
+    }
+    return this.#controller.signal;
   }
 
   /** Whether the exchange is over. */
@@ -102,6 +113,12 @@ export class ModernExchange implements Transport {
         ),
       );
     }
+    return this.notify(message);
+  }
+
+  /** Sends a notification of the request ahead of its result (dropped when answering in JSON only). */
+  notify(message: JsonRpcMessage): Promise<void> {
+    if (this.#done) return Promise.reject(new ConnectionClosedError('The HTTP request has ended.'));
     if (this.#settings.jsonOnly) return Promise.resolve();
     const conn = this.#stream();
     if (!conn.event(messageText(message), undefined, 'message')) {
@@ -122,6 +139,12 @@ export class ModernExchange implements Transport {
     this.#conn = conn;
     this.#answer(sseResponse(conn, SSE_HEADERS));
     return conn;
+  }
+
+  /** Answers the request with its response, ending the exchange. */
+  finish(response: JsonRpcResponse): void {
+    if (this.#done) return;
+    this.#finish(response);
   }
 
   #finish(response: JsonRpcResponse): void {
@@ -154,6 +177,7 @@ export class ModernExchange implements Transport {
     if (this.#closed) return;
     this.#closed = true;
     this.#done = true;
+    this.#controller?.abort(new ConnectionClosedError('The HTTP request has ended.'));
     this.#signal.removeEventListener('abort', this.#onAbort);
     this.#conn?.end();
     this.#answer(

@@ -9,10 +9,11 @@ import {
   describePath,
   ErrorCode,
   type JsonRpcRequest,
-  LOGGING_LEVELS,
-  type LoggingLevel,
   MetaKey,
   MODERN_REVISION,
+  methodFacts,
+  type RequestEnvelope,
+  readEnvelope,
   valueAtPath,
 } from '../protocol/index.ts';
 import type { ParsedBody } from './body.ts';
@@ -22,15 +23,22 @@ import { errorReply } from './reply.ts';
 /** The revisions served without a session, per request. */
 const STATELESS_REVISIONS: ReadonlySet<string> = new Set([MODERN_REVISION]);
 
-/** Where a request's `Mcp-Name` header comes from in its params (the tasks extension: taskId). */
-const NAME_SOURCE: Readonly<Record<string, 'name' | 'uri' | 'taskId'>> = {
-  'tools/call': 'name',
-  'prompts/get': 'name',
-  'resources/read': 'uri',
+/**
+ * Where the `Mcp-Name` header of an extension's method comes from (the tasks extension: taskId); the
+ * core methods' sources are facts of the method table.
+ */
+const EXTENSION_NAME_SOURCE: Readonly<Record<string, 'taskId'>> = {
   'tasks/get': 'taskId',
   'tasks/update': 'taskId',
   'tasks/cancel': 'taskId',
 };
+
+function nameSource(method: string): string | undefined {
+  return (
+    methodFacts(method)?.nameParam ??
+    (Object.hasOwn(EXTENSION_NAME_SOURCE, method) ? EXTENSION_NAME_SOURCE[method] : undefined)
+  );
+}
 
 const PLAIN_HEADER_VALUE = /^[\t\x20-\x7e]*$/;
 
@@ -66,16 +74,15 @@ function mismatch(id: JsonRpcRequest['id'], message: string): Response {
   return errorReply(400, ErrorCode.HeaderMismatch, `Header mismatch: ${message}`, undefined, id);
 }
 
-function invalidMeta(id: JsonRpcRequest['id'], message: string): Response {
-  return errorReply(400, ErrorCode.InvalidParams, message, undefined, id);
-}
-
-/** Checks a request of the stateless revision; returns the 400 answer, or undefined when it may be served. */
-export function checkModernRequest(
+/**
+ * Checks a request of the stateless revision; returns the 400 answer, or the request's envelope
+ * (read here, once) when it may be served.
+ */
+export function checkModernPost(
   request: Request,
   message: JsonRpcRequest,
   check: ModernCheckHost,
-): Response | undefined {
+): Response | RequestEnvelope {
   const { id, method } = message;
   const headers = request.headers;
   const header = headers.get('mcp-protocol-version');
@@ -85,34 +92,13 @@ export function checkModernRequest(
       `the MCP-Protocol-Version header is required; send the version of params._meta['${MetaKey.protocolVersion}'] in it.`,
     );
   }
-  const meta = message.params?._meta as Record<string, unknown> | undefined;
-  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
-    return invalidMeta(
-      id,
-      `Invalid params: missing _meta; a ${MODERN_REVISION} request carries '${MetaKey.protocolVersion}' and '${MetaKey.clientCapabilities}' in params._meta.`,
-    );
+  let envelope: RequestEnvelope;
+  try {
+    envelope = readEnvelope(message.params);
+  } catch (error) {
+    return errorReply(400, ErrorCode.InvalidParams, (error as Error).message, undefined, id);
   }
-  const version = meta[MetaKey.protocolVersion];
-  if (typeof version !== 'string') {
-    return invalidMeta(
-      id,
-      `Invalid params: missing '${MetaKey.protocolVersion}' (a string) in params._meta.`,
-    );
-  }
-  const caps = meta[MetaKey.clientCapabilities];
-  if (typeof caps !== 'object' || caps === null || Array.isArray(caps)) {
-    return invalidMeta(
-      id,
-      `Invalid params: missing '${MetaKey.clientCapabilities}' (an object, {} when the client has none) in params._meta.`,
-    );
-  }
-  const level = meta[MetaKey.logLevel];
-  if (level !== undefined && !LOGGING_LEVELS.includes(level as LoggingLevel)) {
-    return invalidMeta(
-      id,
-      `Invalid params: '${MetaKey.logLevel}' must be one of: ${LOGGING_LEVELS.join(', ')}.`,
-    );
-  }
+  const version = envelope.protocolVersion;
   if (header !== version) {
     return mismatch(
       id,
@@ -134,12 +120,12 @@ export function checkModernRequest(
   if (methodHeader !== method) {
     return mismatch(id, `Mcp-Method header value '${methodHeader}' does not match body method '${method}'.`);
   }
-  return checkName(headers, message) ?? checkParams(headers, message, check.host);
+  return checkName(headers, message) ?? checkParams(headers, message, check.host) ?? envelope;
 }
 
 /** `Mcp-Name` must mirror params.name (tools/call, prompts/get) or params.uri (resources/read). */
 function checkName(headers: Headers, message: JsonRpcRequest): Response | undefined {
-  const source = NAME_SOURCE[message.method];
+  const source = nameSource(message.method);
   if (source === undefined) return undefined;
   const value = message.params?.[source];
   const raw = headers.get('mcp-name');

@@ -1,7 +1,8 @@
 /**
- * Serving a POST of the stateless revision 2026-07-28: checked (see modern-check.ts), then handed
- * to the host on a transport of its own that lives as long as the request. Nothing outlives it: no
- * session, no stream to resume, and the client closing the connection cancels the request.
+ * Serving a POST of the stateless revision 2026-07-28: checked (see modern-check.ts), then served
+ * by the host's transport-free exchange (`serve`), or, for a host that only connects transports, on
+ * a transport of its own that lives as long as the request. Nothing outlives it: no session, no
+ * stream to resume, and the client closing the connection cancels the request.
  */
 import { ErrorCode, isResponse, MODERN_REVISION } from '../protocol/index.ts';
 import type { Caller } from './auth.ts';
@@ -9,7 +10,7 @@ import { requestSignal } from './beside.ts';
 import type { ParsedBody } from './body.ts';
 import type { HandlerContext } from './context.ts';
 import { ModernExchange } from './exchange.ts';
-import { checkModernRequest } from './modern-check.ts';
+import { checkModernPost } from './modern-check.ts';
 import { HttpInfo } from './post.ts';
 import { accepted, errorReply } from './reply.ts';
 
@@ -39,8 +40,8 @@ export async function serveModernPost(
   }
   if (!('id' in message)) return accepted(); // no session, so nothing a notification could change
   const { options, host } = ctx;
-  const refused = checkModernRequest(request, message, ctx.modern);
-  if (refused) return refused;
+  const envelope = checkModernPost(request, message, ctx.modern);
+  if (envelope instanceof Response) return envelope;
   const exchange = new ModernExchange(requestSignal(request), {
     jsonOnly: options.jsonResponse && message.method !== 'subscriptions/listen',
     keepAliveMs: options.keepAliveMs,
@@ -50,6 +51,14 @@ export async function serveModernPost(
   });
   if (exchange.done) return new Response(null, { status: 499 });
   ctx.exchanges.add(exchange);
+  const info = new HttpInfo(request, MODERN_REVISION);
+  if (caller) info.auth = caller.auth;
+  if (host.serve) {
+    host
+      .serve(message, { info, envelope, signal: exchange, notify: (n) => exchange.notify(n) })
+      .then((response) => exchange.finish(response), options.onError);
+    return exchange.response;
+  }
   try {
     exchange.handle = await host.connect(exchange);
   } catch (error) {
@@ -67,8 +76,6 @@ export async function serveModernPost(
     await exchange.terminate();
     return new Response(null, { status: 499 });
   }
-  const info = new HttpInfo(request, MODERN_REVISION);
-  if (caller) info.auth = caller.auth;
   exchange.deliver(body.value, info);
   return exchange.response;
 }

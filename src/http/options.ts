@@ -1,6 +1,12 @@
 /** Options of the HTTP handler, and their defaults. */
-import { LEGACY_REVISIONS } from '../protocol/index.ts';
-import type { Transport } from '../rpc/index.ts';
+import {
+  type JsonRpcNotification,
+  type JsonRpcRequest,
+  type JsonRpcResponse,
+  LEGACY_REVISIONS,
+  type RequestEnvelope,
+} from '../protocol/index.ts';
+import type { MessageInfo, Transport } from '../rpc/index.ts';
 import {
   type Bus,
   type EventStore,
@@ -29,6 +35,11 @@ export interface SessionHost {
   /** Serves MCP on the transport until it closes; `close()` ends that service. */
   connect(transport: Transport): Promise<{ close(): Promise<void> }>;
   /**
+   * Serves one request without a session (McpServer's transport-free exchange): requests of the
+   * stateless revision go here when it is present, and on a transport of their own otherwise.
+   */
+  serve?(request: JsonRpcRequest, options: HostServeOptions): Promise<JsonRpcResponse>;
+  /**
    * The protocol versions the host serves, as `server/discover` lists them. Requests of the
    * stateless revision 2026-07-28 are served only when it is listed; absent: every revision is.
    */
@@ -45,6 +56,18 @@ export interface SessionHost {
    * Returns the function that stops listening.
    */
   onBroadcast?(listener: BroadcastListener): () => void;
+}
+
+/** What the handler hands a host's `serve` with one request. */
+export interface HostServeOptions {
+  /** Facts of the HTTP request (the caller, the version header). */
+  info: MessageInfo;
+  /** The request's `_meta` envelope, read once by the header checks. */
+  envelope: RequestEnvelope;
+  /** Aborted when the client goes; its signal is made when first read. */
+  signal: { readonly signal: AbortSignal };
+  /** Sends a notification of the request ahead of its response. */
+  notify(notification: JsonRpcNotification): Promise<void>;
 }
 
 /** A notification a host raises for every session, or for every subscriber of a resource. */

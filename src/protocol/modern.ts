@@ -3,7 +3,7 @@
 import { ErrorCode, McpError } from './errors.ts';
 import type { Params } from './jsonrpc.ts';
 import type { Revision } from './revisions.ts';
-import type { ClientCapabilities, Implementation, LoggingLevel } from './types.ts';
+import { type ClientCapabilities, type Implementation, LOGGING_LEVELS, type LoggingLevel } from './types.ts';
 
 /** The modern revision. */
 export const MODERN_REVISION: Revision = '2026-07-28';
@@ -26,41 +26,43 @@ export interface RequestEnvelope {
   logLevel?: LoggingLevel;
 }
 
-/** Methods of the stateful revisions that the modern revision removed (HTTP answers them with 404). */
-export const REMOVED_IN_MODERN: ReadonlySet<string> = new Set([
-  'initialize',
-  'ping',
-  'logging/setLevel',
-  'resources/subscribe',
-  'resources/unsubscribe',
-]);
+/**
+ * Reads the envelope of a modern request from its params, the one place it is read: throws -32602
+ * with what to send when a required field is missing or malformed.
+ */
+export function readEnvelope(params: Params | undefined): RequestEnvelope {
+  const meta = params?._meta as Record<string, unknown> | undefined;
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
+    throw invalidEnvelope(
+      `missing _meta; a ${MODERN_REVISION} request carries '${MetaKey.protocolVersion}' and '${MetaKey.clientCapabilities}' in params._meta.`,
+    );
+  }
+  const protocolVersion = meta[MetaKey.protocolVersion];
+  if (typeof protocolVersion !== 'string') {
+    throw invalidEnvelope(`missing '${MetaKey.protocolVersion}' (a string) in params._meta.`);
+  }
+  const caps = meta[MetaKey.clientCapabilities];
+  if (typeof caps !== 'object' || caps === null || Array.isArray(caps)) {
+    throw invalidEnvelope(
+      `missing '${MetaKey.clientCapabilities}' (an object, {} when the client has none) in params._meta.`,
+    );
+  }
+  const level = meta[MetaKey.logLevel];
+  if (level !== undefined && !LOGGING_LEVELS.includes(level as LoggingLevel)) {
+    throw invalidEnvelope(`'${MetaKey.logLevel}' must be one of: ${LOGGING_LEVELS.join(', ')}.`);
+  }
+  const info = meta[MetaKey.clientInfo];
+  return {
+    protocolVersion,
+    clientCapabilities: caps as ClientCapabilities,
+    clientInfo: typeof info === 'object' && info !== null ? (info as Implementation) : undefined,
+    logLevel: level as LoggingLevel | undefined,
+  };
+}
 
-/** Client→server request methods of the modern revision. */
-export const MODERN_METHODS: ReadonlySet<string> = new Set([
-  'server/discover',
-  'tools/list',
-  'tools/call',
-  'resources/list',
-  'resources/templates/list',
-  'resources/read',
-  'prompts/list',
-  'prompts/get',
-  'completion/complete',
-  'subscriptions/listen',
-]);
-
-/** Results that carry caching hints (`ttlMs`, `cacheScope`). */
-export const CACHEABLE_METHODS: ReadonlySet<string> = new Set([
-  'server/discover',
-  'tools/list',
-  'prompts/list',
-  'resources/list',
-  'resources/templates/list',
-  'resources/read',
-]);
-
-/** Methods whose result may be an InputRequiredResult (Multi Round-Trip Requests). */
-export const MRTR_METHODS: ReadonlySet<string> = new Set(['tools/call', 'prompts/get', 'resources/read']);
+function invalidEnvelope(message: string): McpError {
+  return new McpError(ErrorCode.InvalidParams, `Invalid params: ${message}`);
+}
 
 /** Who may cache a result. */
 export type CacheScope = 'public' | 'private';

@@ -22,7 +22,7 @@ import {
   resourceNotFound,
   type TemplateEntry,
 } from './resources.ts';
-import { callTool, type ToolEntry } from './tools.ts';
+import type { ToolEntry } from './tools.ts';
 
 type Result = Record<string, unknown>;
 
@@ -133,16 +133,6 @@ export class Catalog {
     for (const t of dynamic) all.push(...(await (t.def.list as NonNullable<typeof t.def.list>)(ctx)));
     const { page, nextCursor } = paginate(all, cursor, this.#pageSize);
     return nextCursor === undefined ? { resources: page } : { resources: page, nextCursor };
-  }
-
-  /** @internal */
-  callTool(p: Params, ctx: RequestContext): Promise<Result> {
-    this.require(this.tools.size > 0, 'tools/call');
-    if (typeof p.name !== 'string')
-      throw new McpError(ErrorCode.InvalidParams, "tools/call needs 'name' (a string).");
-    const entry = this.lookup(this.tools, p.name);
-    if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown tool '${p.name}'.`);
-    return callTool(entry, p.arguments, ctx, ctx.session.revision) as Promise<Result>;
   }
 
   async readResource(p: Params, ctx: RequestContext): Promise<Result> {

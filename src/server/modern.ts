@@ -4,74 +4,35 @@
  * `ctx.sample()` / `ctx.listRoots()` a legacy handler uses, and the result fields of the revision.
  */
 import {
-  type ClientCapabilities,
   ErrorCode,
-  type Implementation,
   type InputRequest,
   type InputRequiredResult,
   LOGGING_LEVELS,
   type LoggingLevel,
   McpError,
-  MetaKey,
-  MODERN_METHODS,
   MODERN_REVISION,
   MRTR_METHODS,
   type Params,
-  REMOVED_IN_MODERN,
   type RequestEnvelope,
   type RequestId,
+  type Revision,
 } from '../protocol/index.ts';
 import type { MessageInfo, RequestOptions } from '../rpc/index.ts';
 import type { ContextHost, SessionInfo } from './context.ts';
+import { notFound } from './dispatcher.ts';
 import { paramsDigest, type RequestStateCodec } from './request-state.ts';
 
 type Result = Record<string, unknown>;
 
-/** Reads and checks the envelope: -32602 when a required field is missing or malformed. */
-export function readEnvelope(params: Params | undefined): RequestEnvelope {
-  const meta = params?._meta as Record<string, unknown> | undefined;
-  if (meta === undefined || typeof meta !== 'object' || meta === null) {
-    throw new McpError(
-      ErrorCode.InvalidParams,
-      `Missing _meta: a ${MODERN_REVISION} request carries ${MetaKey.protocolVersion} and ${MetaKey.clientCapabilities} in params._meta.`,
-    );
-  }
-  const protocolVersion = meta[MetaKey.protocolVersion];
-  if (typeof protocolVersion !== 'string') {
-    throw new McpError(
-      ErrorCode.InvalidParams,
-      `Missing ${MetaKey.protocolVersion} (a string) in params._meta.`,
-    );
-  }
-  const caps = meta[MetaKey.clientCapabilities];
-  if (typeof caps !== 'object' || caps === null || Array.isArray(caps)) {
-    throw new McpError(
-      ErrorCode.InvalidParams,
-      `Missing ${MetaKey.clientCapabilities} (an object, {} when the client has none) in params._meta.`,
-    );
-  }
-  const info = meta[MetaKey.clientInfo];
-  const level = meta[MetaKey.logLevel];
-  if (level !== undefined && !LOGGING_LEVELS.includes(level as LoggingLevel)) {
-    throw new McpError(
-      ErrorCode.InvalidParams,
-      `${MetaKey.logLevel} must be one of: ${LOGGING_LEVELS.join(', ')}.`,
-    );
-  }
-  return {
-    protocolVersion,
-    clientCapabilities: caps as ClientCapabilities,
-    clientInfo: typeof info === 'object' && info !== null ? (info as Implementation) : undefined,
-    logLevel: level as LoggingLevel | undefined,
-  };
-}
-
-/** Checks the version and method of a modern request (after the envelope). */
-export function checkModernRequest(
+/**
+ * Admits a modern request whose envelope was read: its version must be the stateless revision, and
+ * its method one served there (-32601 otherwise, as HTTP's 404).
+ */
+export function admitModern(
   method: string,
   envelope: RequestEnvelope,
   supported: readonly string[],
-  custom: ReadonlyMap<string, unknown>,
+  serves: (method: string, revision: Revision) => boolean,
 ): void {
   if (envelope.protocolVersion !== MODERN_REVISION) {
     throw new McpError(
@@ -80,14 +41,7 @@ export function checkModernRequest(
       { supported: [...supported], requested: envelope.protocolVersion },
     );
   }
-  if (REMOVED_IN_MODERN.has(method) || !(MODERN_METHODS.has(method) || custom.has(method))) {
-    throw new McpError(
-      ErrorCode.MethodNotFound,
-      REMOVED_IN_MODERN.has(method)
-        ? `Method not found: '${method}' does not exist in revision ${MODERN_REVISION}.`
-        : `Method not found: '${method}'.`,
-    );
-  }
+  if (!serves(method, MODERN_REVISION)) throw notFound(method, MODERN_REVISION);
 }
 
 /** Raised inside a handler when it asked the client for input it does not have yet. */
@@ -98,28 +52,24 @@ export class InputRequired extends Error {
   }
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** What a client's answer to each kind of input request must look like. */
+const ANSWER_SHAPES: Readonly<Record<InputRequest['method'], (answer: Record<string, unknown>) => boolean>> =
+  {
+    'elicitation/create': (a) =>
+      (a.action === 'accept' || a.action === 'decline' || a.action === 'cancel') &&
+      (a.content === undefined || isObject(a.content)),
+    'sampling/createMessage': (a) =>
+      (a.role === 'assistant' || a.role === 'user') && typeof a.model === 'string' && a.content !== undefined,
+    'roots/list': (a) => Array.isArray(a.roots),
+  };
+
 /** Whether a client's answer has the shape of the result of `method`. */
 function validAnswer(method: string, answer: unknown): boolean {
-  if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) return false;
-  const a = answer as Record<string, unknown>;
-  switch (method) {
-    case 'elicitation/create':
-      return (
-        (a.action === 'accept' || a.action === 'decline' || a.action === 'cancel') &&
-        (a.content === undefined ||
-          (typeof a.content === 'object' && a.content !== null && !Array.isArray(a.content)))
-      );
-    case 'sampling/createMessage':
-      return (
-        (a.role === 'assistant' || a.role === 'user') &&
-        typeof a.model === 'string' &&
-        a.content !== undefined
-      );
-    case 'roots/list':
-      return Array.isArray(a.roots);
-    default:
-      return false;
-  }
+  if (!isObject(answer) || !Object.hasOwn(ANSWER_SHAPES, method)) return false;
+  return ANSWER_SHAPES[method as InputRequest['method']](answer);
 }
 
 /** How a modern request reaches the wire (notifications on its own stream). */

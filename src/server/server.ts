@@ -6,27 +6,20 @@
 import type { McpClient } from '../client/index.ts';
 import type { Mount, MountOptions } from '../compose/mount.ts';
 import {
-  CACHEABLE_METHODS,
   type CacheScope,
-  CLIENT_REQUEST_METHODS,
-  type CompleteParams,
-  ErrorCode,
   FEATURES,
   hasEnvelope,
   type Icon,
   type InitializeResult,
   type JsonRpcNotification,
+  type JsonRpcRequest,
+  type JsonRpcResponse,
   LEGACY_REVISIONS,
   type LegacyRevision,
-  LOGGING_LEVELS,
-  type LoggingLevel,
-  McpError,
-  MetaKey,
   MODERN_REVISION,
-  type Params,
   type ServerCapabilities,
 } from '../protocol/index.ts';
-import type { InboundContext, Middleware, Transport } from '../rpc/index.ts';
+import type { Middleware, Transport } from '../rpc/index.ts';
 import { Emitter } from '../rpc/index.ts';
 import {
   compileSchema,
@@ -37,16 +30,12 @@ import {
 } from '../schema/index.ts';
 import { type BroadcastListener, raise } from './broadcast.ts';
 import { Catalog, type Registered } from './catalog.ts';
-import { RequestContext } from './context.ts';
+import type { RequestContext } from './context.ts';
+import { Dispatcher, type MethodHandler } from './dispatcher.ts';
+import { Exchanges, type ServeOptions } from './exchange.ts';
 import { type Listener, listen, notifyListeners } from './listen.ts';
-import {
-  checkModernRequest,
-  gatherAnswers,
-  inputRequiredResult,
-  ModernScope,
-  readEnvelope,
-} from './modern.ts';
-import { buildPrompt, getPrompt, type PromptDefinition, type PromptHandler } from './prompts.ts';
+import type { ServerCore } from './methods.ts';
+import { buildPrompt, type PromptDefinition, type PromptHandler } from './prompts.ts';
 import { RequestStateCodec } from './request-state.ts';
 import {
   buildResource,
@@ -57,6 +46,7 @@ import {
   type ResourceTemplateDefinition,
   type TemplateEntry,
 } from './resources.ts';
+import { type ModernHost, serveModern } from './serve-modern.ts';
 import { ServerSession, type SessionServer } from './session.ts';
 import { toolNameProblems } from './tool-name.ts';
 import { buildTool, type ToolDefinition, type ToolHandler } from './tools.ts';
@@ -64,11 +54,7 @@ import { UriTemplate } from './uri-template.ts';
 
 type Result = Record<string, unknown>;
 
-/** A handler of a request method added with `McpServer.method()`. */
-export type MethodHandler = (
-  params: Record<string, unknown>,
-  ctx: RequestContext,
-) => Record<string, unknown> | Promise<Record<string, unknown>>;
+export type { MethodHandler } from './dispatcher.ts';
 
 /** A tool about to be registered, as a registration hook sees it. */
 export interface ToolRegistration {
@@ -81,8 +67,6 @@ export interface ToolRegistration {
 export type ToolRegistrationHook = (tool: ToolRegistration) => ToolRegistration | undefined;
 
 const LEFT_OUT: Registered = Object.freeze({ remove() {}, disable() {}, enable() {} });
-
-const CORE_METHODS = new Set([...CLIENT_REQUEST_METHODS, 'server/discover', 'subscriptions/listen']);
 
 /** Options of a server. */
 export interface McpServerOptions {
@@ -157,7 +141,9 @@ export class McpServer {
   readonly #host: SessionServer;
   readonly #listeners = new Set<Listener>();
   readonly #broadcasts = new Set<BroadcastListener>();
-  readonly #methods = new Map<string, MethodHandler>();
+  readonly #dispatcher: Dispatcher;
+  readonly #modern: ModernHost;
+  readonly #exchanges: Exchanges;
   readonly #middleware: Middleware[];
   readonly #extensions: Record<string, object> = {};
   readonly #codec: RequestStateCodec;
@@ -175,6 +161,22 @@ export class McpServer {
     const legacy = [...(options.revisions ?? LEGACY_REVISIONS)].reverse();
     this.#versions = options.modern === false ? legacy : [MODERN_REVISION, ...legacy];
     this.#catalog = new Catalog(options.pageSize ?? 100, (method) => this.#listChanged(method));
+    const core: ServerCore = {
+      catalog: this.#catalog,
+      discover: () => this.#discover(),
+      listen: (p, ctx, wire) => listen(p.notifications, ctx, this.capabilities, this.#listeners, wire),
+    };
+    this.#dispatcher = new Dispatcher(core);
+    this.#modern = {
+      dispatcher: this.#dispatcher,
+      codec: this.#codec,
+      versions: this.#versions,
+      serverInfo: { name: options.name, version: options.version },
+      cache: options.cache,
+    };
+    this.#exchanges = new Exchanges(this.#middleware, (r) =>
+      serveModern(this.#modern, r.method, r.params, r, r, r.envelope),
+    );
     const report = options.onError ?? ((e: Error) => console.error('mcpkit server:', e.message));
     this.#events.onListenerError = (e) => report(e instanceof Error ? e : new Error(String(e)));
     this.#host = {
@@ -183,13 +185,17 @@ export class McpServer {
       limits: options.limits,
       peerOptions: this.#middleware,
       initializeResult: (revision) => this.#initializeResult(revision),
-      dispatch: (method, params, ctx, session) => this.#dispatch(method, params, ctx, session),
+      dispatch: (method, params, ctx, session) =>
+        this.#dispatcher.dispatch(method, params, ctx, { session }, session.revision),
       isModern: (method, params, inbound) =>
         options.modern !== false &&
         (method === 'server/discover' ||
           inbound.info?.protocolVersion === MODERN_REVISION ||
           hasEnvelope(params as Record<string, unknown> | undefined)),
-      serveModern: (method, params, inbound, session) => this.#serveModern(method, params, inbound, session),
+      serveModern: (method, params, inbound, session) =>
+        serveModern(this.#modern, method, params, inbound, {
+          notify: (m, p, related) => session.peer.notify(m, p, { relatedRequestId: related }),
+        }),
       sessionOpened: (session) => {
         this.#sessions.add(session);
         this.#events.emit('session', session);
@@ -210,6 +216,15 @@ export class McpServer {
     const session = new ServerSession(this.#host, transport);
     await session.peer.connect(transport);
     return session;
+  }
+
+  /**
+   * Serves one request of the stateless revision 2026-07-28 without a session: the transport-free
+   * exchange. Its notifications go to `options.notify`; the promise resolves with its one response
+   * (an error response when it failed) and never rejects.
+   */
+  serve(request: JsonRpcRequest, options: ServeOptions = {}): Promise<JsonRpcResponse> {
+    return this.#exchanges.serve(request, options);
   }
 
   /** The revisions this server speaks, newest first (what `server/discover` lists). */
@@ -345,17 +360,8 @@ export class McpServer {
    * an error.
    */
   method(name: string, handler: MethodHandler): Registered {
-    if (this.#methods.has(name) || CORE_METHODS.has(name)) {
-      throw new Error(`The method '${name}' is already handled; remove the earlier registration first.`);
-    }
-    this.#methods.set(name, handler);
-    return {
-      remove: () => {
-        if (this.#methods.get(name) === handler) this.#methods.delete(name);
-      },
-      disable: () => {},
-      enable: () => {},
-    };
+    const remove = this.#dispatcher.add(name, handler);
+    return { remove, disable: () => {}, enable: () => {} };
   }
 
   /**
@@ -432,119 +438,10 @@ export class McpServer {
     return result;
   }
 
-  #dispatch(
-    method: string,
-    params: Params | undefined,
-    ctx: RequestContext,
-    session: ServerSession | undefined,
-  ): Promise<Result> {
-    const p = params ?? {};
-    switch (method) {
-      case 'tools/list':
-        this.#catalog.require(this.#catalog.tools.size > 0, method);
-        return Promise.resolve(this.#catalog.list(this.#catalog.tools, 'tools', p.cursor, (e) => e.listed));
-      case 'tools/call':
-        return this.#catalog.callTool(p, ctx);
-      case 'resources/list':
-        this.#catalog.require(this.#catalog.resources.size + this.#catalog.templates.size > 0, method);
-        return this.#catalog.listResources(p.cursor, ctx);
-      case 'resources/templates/list':
-        this.#catalog.require(this.#catalog.resources.size + this.#catalog.templates.size > 0, method);
-        return Promise.resolve(
-          this.#catalog.list(this.#catalog.templates, 'resourceTemplates', p.cursor, (e) => e.listed),
-        );
-      case 'resources/read':
-        return this.#catalog.readResource(p, ctx);
-      case 'resources/subscribe':
-      case 'resources/unsubscribe':
-        this.#catalog.require(this.#catalog.resources.size + this.#catalog.templates.size > 0, method);
-        if (typeof p.uri !== 'string')
-          throw new McpError(ErrorCode.InvalidParams, `${method} needs 'uri' (a string).`);
-        if (method === 'resources/subscribe') session?.subscriptions.add(p.uri);
-        else session?.subscriptions.delete(p.uri);
-        return Promise.resolve({});
-      case 'prompts/list':
-        this.#catalog.require(this.#catalog.prompts.size > 0, method);
-        return Promise.resolve(
-          this.#catalog.list(this.#catalog.prompts, 'prompts', p.cursor, (e) => e.listed),
-        );
-      case 'prompts/get': {
-        this.#catalog.require(this.#catalog.prompts.size > 0, method);
-        if (typeof p.name !== 'string')
-          throw new McpError(ErrorCode.InvalidParams, "prompts/get needs 'name'.");
-        const entry = this.#catalog.lookup(this.#catalog.prompts, p.name);
-        if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt '${p.name}'.`);
-        return getPrompt(entry, p.arguments, ctx) as Promise<Result>;
-      }
-      case 'completion/complete':
-        return this.#catalog.complete(p as unknown as CompleteParams);
-      case 'logging/setLevel': {
-        if (!LOGGING_LEVELS.includes(p.level as LoggingLevel)) {
-          throw new McpError(
-            ErrorCode.InvalidParams,
-            `Unknown logging level; use one of: ${LOGGING_LEVELS.join(', ')}.`,
-          );
-        }
-        if (session) session.logLevel = p.level as LoggingLevel;
-        return Promise.resolve({});
-      }
-      default: {
-        const custom = this.#methods.get(method);
-        if (custom) return Promise.resolve(custom(p, ctx));
-        throw new McpError(ErrorCode.MethodNotFound, `Method not found: '${method}'.`);
-      }
-    }
-  }
-
-  async #serveModern(
-    method: string,
-    params: Params | undefined,
-    inbound: InboundContext,
-    session: ServerSession,
-  ): Promise<Result> {
-    const envelope = readEnvelope(params);
-    checkModernRequest(method, envelope, this.#versions, this.#methods);
-    let gathered = gatherAnswers(method, params, inbound.info, this.#codec);
-    if (gathered instanceof Promise) gathered = await gathered;
-    const { answers, retry } = gathered;
-    const wire = {
-      notify: (m: string, p: Result, related: string | number) =>
-        session.peer.notify(m, p, { relatedRequestId: related }),
-    };
-    const scope = new ModernScope(envelope, wire, answers);
-    const ctx = new RequestContext(scope, inbound.id, inbound, params?._meta, inbound.info);
-    let result: Result | undefined;
-    try {
-      if (method === 'server/discover') result = this.#discover();
-      else if (method === 'subscriptions/listen') {
-        return await listen(params?.notifications, ctx, this.capabilities, this.#listeners, wire);
-      } else result = await this.#dispatch(method, params, ctx, undefined);
-    } catch (error) {
-      if (!scope.suspended) throw error;
-    }
-    if (scope.suspended)
-      return inputRequiredResult(scope, method, params, gathered, inbound.info, this.#codec);
-    return this.#modernResult(method, result as Result, retry);
-  }
-
   #discover(): Result {
     const o = this.#options;
     const result: Result = { supportedVersions: this.#versions, capabilities: this.capabilities };
     if (o.instructions !== undefined) result.instructions = o.instructions;
     return result;
-  }
-
-  #modernResult(method: string, result: Result, retry: boolean): Result {
-    const out: Result = { resultType: 'complete', ...result };
-    if (CACHEABLE_METHODS.has(method) && !retry) {
-      const c = this.#options.cache;
-      out.ttlMs = c?.ttlMs ?? 0;
-      out.cacheScope = method === 'resources/read' ? (c?.readScope ?? 'private') : (c?.listScope ?? 'public');
-    }
-    out._meta = {
-      ...(result._meta as Result | undefined),
-      [MetaKey.serverInfo]: { name: this.#options.name, version: this.#options.version },
-    };
-    return out;
   }
 }

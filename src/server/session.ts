@@ -45,7 +45,7 @@ export interface SessionServer {
     method: string,
     params: Params | undefined,
     ctx: RequestContext,
-    session: ServerSession | undefined,
+    session: ServerSession,
   ): Promise<Result>;
   /** Whether a request belongs to the stateless revision (served per request, without a session). */
   isModern(method: string, params: Params | undefined, inbound: InboundContext): boolean;

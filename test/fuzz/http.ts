@@ -1,13 +1,20 @@
 /**
  * Fuzz properties of the HTTP server's parsing entry points: POST bodies (readBodyText, parseBody),
- * Accept / Content-Type, Host / Origin, and the 2026-07-28 request headers (checkModernRequest), the
+ * Accept / Content-Type, Host / Origin, and the 2026-07-28 request headers (checkModernPost), the
  * last against the client's own header encoding.
  */
 import fc from 'fast-check';
 import { jsonBodyText } from '../../src/http/beside.ts';
 import { accepts, parseBody, readBodyText } from '../../src/http/body.ts';
 import { checkHostAndOrigin, DEFAULT_ALLOWED_HOSTS } from '../../src/http/guard.ts';
-import { checkModernRequest } from '../../src/http/modern-check.ts';
+import { checkModernPost } from '../../src/http/modern-check.ts';
+
+/** The 400 answer of the 2026-07-28 POST checks, or undefined when the request may be served. */
+function checkModernRequest(...args: Parameters<typeof checkModernPost>): Response | undefined {
+  const checked = checkModernPost(...args);
+  return checked instanceof Response ? checked : undefined;
+}
+
 import {
   ErrorCode,
   type JsonRpcRequest,
@@ -379,7 +386,7 @@ export const httpModernFuzz: FuzzGroup = {
       }),
     ),
     defineProperty(
-      'checkModernRequest refuses altered headers with 400 and an envelope code, else they agree',
+      'checkModernPost refuses altered headers with 400 and an envelope code, else they agree',
       () =>
         fc.asyncProperty(
           modernArb,
