@@ -4,7 +4,6 @@
  */
 
 import type { McpClient } from '../client/index.ts';
-import type { Mount, MountOptions } from '../compose/mount.ts';
 import {
   CACHEABLE_METHODS,
   type CacheScope,
@@ -46,6 +45,7 @@ import {
   ModernScope,
   readEnvelope,
 } from './modern.ts';
+import type { Mount, MountOptions } from './mount.ts';
 import { buildPrompt, getPrompt, type PromptDefinition, type PromptHandler } from './prompts.ts';
 import { RequestStateCodec } from './request-state.ts';
 import {
@@ -275,7 +275,7 @@ export class McpServer {
    * to any server (see `mcpkit/compose`).
    */
   async mount(prefix: string, child: McpServer | McpClient, options?: MountOptions): Promise<Mount> {
-    const { mount } = await import('../compose/mount.ts');
+    const { mount } = await import('../compose/index.ts');
     return mount(this, prefix, child, options);
   }
 
