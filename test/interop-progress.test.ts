@@ -22,7 +22,7 @@ import { REPO_ROOT } from './support/sdk-client.ts';
 const CALLS = 3;
 const stdio = () => ({
   command: process.execPath,
-  args: ['src/reference/stdio.ts'],
+  args: ['src/node/serve-stdio.ts'],
   cwd: REPO_ROOT,
   stderr: 'pipe' as const,
 });

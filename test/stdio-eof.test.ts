@@ -20,7 +20,7 @@ describe('stdio: input that ends while requests are in flight (basic/transports,
     ]
       .map((m) => JSON.stringify(m))
       .join('\n');
-    const run = spawnSync(process.execPath, ['src/reference/stdio.ts'], {
+    const run = spawnSync(process.execPath, ['src/node/serve-stdio.ts'], {
       input: `${input}\n`,
       encoding: 'utf8',
       timeout: 10_000,

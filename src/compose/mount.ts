@@ -6,7 +6,7 @@
 import { McpClient } from '../client/index.ts';
 import type { LoggingLevel } from '../protocol/index.ts';
 import type { Middleware } from '../rpc/index.ts';
-import type { McpServer, Registered } from '../server/index.ts';
+import type { McpServer, Mount, MountOptions, Registered } from '../server/index.ts';
 import { createMemoryPair } from '../transport/index.ts';
 import {
   type MountContext,
@@ -15,32 +15,10 @@ import {
   registerTemplate,
   registerTool,
 } from './entries.ts';
-import { MountNames, type UriPrefixStyle } from './names.ts';
+import { MountNames } from './names.ts';
 import { createUpstreamClient, relayOf, UpstreamRelay } from './relay.ts';
 
-/** Options of a mount. */
-export interface MountOptions {
-  /** Between the prefix and a tool or prompt name (default '_'). */
-  separator?: string;
-  /** Where the prefix goes in resource URIs: `prefix+test://a/b` ('scheme', the default) or `test://prefix/a/b` ('path'). */
-  uriStyle?: UriPrefixStyle;
-  /** Problems after the mount was made: a re-list that failed, a name that collided (default: console.error). */
-  onError?: (error: Error) => void;
-  /** Called when the child's connection closed; its entries are removed first. */
-  onClose?: (reason: Error | undefined) => void;
-}
-
-/** A mounted child. */
-export interface Mount {
-  /** The prefix the child's names carry. */
-  readonly prefix: string;
-  /** The client that talks to the child. */
-  readonly client: McpClient;
-  /** Lists the child again and replaces its entries (what a list_changed from the child does). */
-  refresh(): Promise<void>;
-  /** Removes the child's entries; closes the connection when the mount opened it (an McpServer child). */
-  unmount(): Promise<void>;
-}
+export type { Mount, MountOptions };
 
 type Kind = 'tools' | 'prompts' | 'resources';
 

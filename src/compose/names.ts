@@ -1,7 +1,8 @@
 /** How a mount renames what it mounts: `prefix_name` for tools and prompts, prefixed URIs for resources. */
 
-/** Where a mount puts its prefix in resource URIs. */
-export type UriPrefixStyle = 'scheme' | 'path';
+import type { UriPrefixStyle } from '../server/index.ts';
+
+export type { UriPrefixStyle };
 
 /** Renames one mount's names and URIs, and reads them back. */
 export class MountNames {

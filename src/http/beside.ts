@@ -2,16 +2,13 @@
  * What a server adapter (the Node one in mcpkit/node) hands the handler beside a Request, and takes
  * back beside a Response, so that neither side builds what the other does not need: a body stream
  * for bytes that have already arrived, a linked AbortSignal, a body stream for a JSON text or an SSE
- * connection the adapter writes itself. Kept as symbol-keyed properties on the objects (weak maps
+ * connection the adapter writes itself (that one is kept in `sse.ts`, beside `sseResponse`). Kept as symbol-keyed properties on the objects (weak maps
  * would cost the garbage collector on every request).
  */
-import type { SseConnection } from './sse.ts';
-
 const BODY = Symbol('mcpkit.body');
 const SIGNAL = Symbol('mcpkit.signal');
 const DEFER = Symbol('mcpkit.defer');
 const JSON_TEXT = Symbol('mcpkit.jsonText');
-const SSE = Symbol('mcpkit.sse');
 
 interface CarriedRequest {
   [BODY]?: Uint8Array;
@@ -21,7 +18,6 @@ interface CarriedRequest {
 
 interface CarriedResponse {
   [JSON_TEXT]?: string;
-  [SSE]?: SseConnection;
 }
 
 /**
@@ -107,14 +103,4 @@ export function setJsonText(response: Response, text: string): void {
 export function jsonBodyText(response: Response): string | undefined {
   const text = (response as CarriedResponse)[JSON_TEXT];
   return text === undefined || response.bodyUsed ? undefined : text;
-}
-
-/** Keeps the SSE connection of an answer beside it. */
-export function setSseConnection(response: Response, conn: SseConnection): void {
-  (response as CarriedResponse)[SSE] = conn;
-}
-
-/** The connection behind an SSE answer, for an adapter that writes it to its own sink. */
-export function sseConnectionOf(response: Response): SseConnection | undefined {
-  return (response as CarriedResponse)[SSE];
 }

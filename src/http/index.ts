@@ -1,4 +1,6 @@
 /** The server side of MCP over HTTP: one web-standard handler for Streamable HTTP and HTTP+SSE. */
+
+export { newSessionId, randomToken } from '../store/index.ts';
 export { type Caller, type HttpAuth, principalOf, withoutCredentials } from './auth.ts';
 export {
   CLIENT_ADDRESS,
@@ -13,12 +15,10 @@ export {
   REAL_REQUEST,
   realRequest,
   requestSignal,
-  sseConnectionOf,
 } from './beside.ts';
 export { accepts, isJsonContentType } from './body.ts';
 export { checkHostAndOrigin, DEFAULT_ALLOWED_HOSTS, type OriginPolicy } from './guard.ts';
 export { createHttpHandler, type HttpHandler } from './handler.ts';
-export { newSessionId, randomToken } from './ids.ts';
 export { LegacySseSession } from './legacy-session.ts';
 export type { BroadcastListener, HostBroadcast, HttpHandlerOptions, SessionHost } from './options.ts';
 export type { HttpMessageInfo } from './post.ts';
@@ -28,5 +28,6 @@ export {
   SseConnection,
   type SseConnectionOptions,
   type SseSink,
+  sseConnectionOf,
   sseResponse,
 } from './sse.ts';

@@ -3,11 +3,11 @@
  * event, `endpoint`, names the URL to POST messages to; answers arrive as `message` events.
  */
 import { ErrorCode } from '../protocol/index.ts';
+import { newSessionId } from '../store/index.ts';
 import { type Caller, checkRequestScopes, foreignSession } from './auth.ts';
 import { clientAddressOf, requestSignal } from './beside.ts';
 import { isJsonContentType, parseBody, readBodyText } from './body.ts';
 import type { HandlerContext } from './context.ts';
-import { newSessionId } from './ids.ts';
 import { LegacySseSession } from './legacy-session.ts';
 import { checkVersionHeader, HttpInfo } from './post.ts';
 import {

@@ -12,11 +12,11 @@ import {
   type EventStore,
   MemoryEventStore,
   MemorySessionStore,
+  randomToken,
   type SessionStore,
 } from '../store/index.ts';
 import type { HttpAuth } from './auth.ts';
 import { DEFAULT_ALLOWED_HOSTS } from './guard.ts';
-import { randomToken } from './ids.ts';
 
 /** What the handler serves: anything that can serve MCP on a transport (McpServer does). */
 /** Ends a host's service of a transport, reporting (not throwing) a failure to close. */

@@ -1,6 +1,7 @@
 /** Small builders for the HTTP answers the handler gives outside of MCP messages. */
 import type { RequestId } from '../protocol/index.ts';
-import { defersBodies, jsonBodyText, setJsonText, sseConnectionOf } from './beside.ts';
+import { defersBodies, jsonBodyText, setJsonText } from './beside.ts';
+import { sseConnectionOf } from './sse.ts';
 
 /** The code used for transport-level failures that JSON-RPC has no code for. */
 export const TRANSPORT_ERROR = -32000;

@@ -17,7 +17,7 @@ import {
 } from '../protocol/index.ts';
 import type { MessageInfo, SendOptions, Transport, TransportSink } from '../rpc/index.ts';
 import type { EventStore, SessionRecord } from '../store/index.ts';
-import { randomToken } from './ids.ts';
+import { randomToken } from '../store/index.ts';
 import { postStreamId } from './liveness.ts';
 import { endService } from './options.ts';
 import { SharedStream } from './shared-stream.ts';

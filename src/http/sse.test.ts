@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sseConnectionOf } from './beside.ts';
 import { completeResponse } from './reply.ts';
-import { SseConnection, type SseSink, sseResponse } from './sse.ts';
+import { SseConnection, type SseSink, sseConnectionOf, sseResponse } from './sse.ts';
 
 const options = { keepAliveMs: 0, maxBufferedBytes: 1024 };
 

@@ -1,7 +1,5 @@
 /** One SSE connection: a byte stream for a Response body, with framing, keep-alives and a buffer cap. */
 
-import { setSseConnection } from './beside.ts';
-
 const encoder = new TextEncoder();
 
 /** Options of one SSE connection. */
@@ -177,6 +175,17 @@ export class SseConnection {
  */
 export function sseResponse(conn: SseConnection, headers: Record<string, string>): Response {
   const response = new Response(null, { status: 200, headers });
-  setSseConnection(response, conn);
+  (response as CarriedSse)[SSE] = conn;
   return response;
+}
+
+const SSE = Symbol('mcpkit.sse');
+
+interface CarriedSse {
+  [SSE]?: SseConnection;
+}
+
+/** The connection behind an SSE answer, for an adapter that writes it to its own sink. */
+export function sseConnectionOf(response: Response): SseConnection | undefined {
+  return (response as CarriedSse)[SSE];
 }

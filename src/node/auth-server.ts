@@ -3,10 +3,13 @@
  * as a protected resource (JWT access tokens checked against the server's JWKS). For local
  * development and tests only: it approves every request for one configured user.
  */
-import { createDevAuthorizationServer, type DevAuthorizationServer } from '../auth/dev-server/handler.ts';
-import type { DevAuthorizationServerOptions } from '../auth/dev-server/state.ts';
-import { createResourceServerAuth } from '../auth/resource-server.ts';
-import { createJwtVerifier } from '../auth/verifier.ts';
+import {
+  createDevAuthorizationServer,
+  createJwtVerifier,
+  createResourceServerAuth,
+  type DevAuthorizationServer,
+  type DevAuthorizationServerOptions,
+} from '../auth/index.ts';
 import { createHttpHandler } from '../http/index.ts';
 import { createReferenceServer } from '../reference/index.ts';
 import { type HttpServerHandle, serveHttp } from './http.ts';

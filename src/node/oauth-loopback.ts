@@ -13,10 +13,11 @@ import {
   type AuthorizationRedirect,
   type AuthorizationResult,
   authorizationResultFrom,
-} from '../auth/authorization.ts';
-import { OAuthFlowError } from '../auth/errors.ts';
-import { isLoopbackHost } from '../auth/resource-uri.ts';
-import { MemoryTokenStore, type TokenStoreData } from '../auth/token-store.ts';
+  isLoopbackHost,
+  MemoryTokenStore,
+  OAuthFlowError,
+  type TokenStoreData,
+} from '../auth/node.ts';
 
 /** Options of `createLoopbackRedirect`. */
 export interface LoopbackRedirectOptions {

@@ -1,4 +1,5 @@
 /** JSON-RPC and MCP error codes, and the error classes the SDK throws. */
+import type { ErrorObject } from './jsonrpc.ts';
 import type { ElicitUrlParams } from './types.ts';
 
 /** Error codes used on the wire. */
@@ -26,13 +27,6 @@ export const ErrorCode = {
   /** The user rejected a sampling request (example code in the sampling page). */
   UserRejected: -1,
 } as const;
-
-/** The body of a JSON-RPC error. */
-export interface ErrorObject {
-  code: number;
-  message: string;
-  data?: unknown;
-}
 
 /**
  * An error that travels on the wire: thrown by a handler to answer with this code, and thrown to a

@@ -1,5 +1,4 @@
 /** JSON-RPC 2.0 message shapes and the checks that classify a received value. */
-import type { ErrorObject } from './errors.ts';
 
 /** A request id: a string or an integer, never null. */
 export type RequestId = string | number;
@@ -9,6 +8,13 @@ export type ProgressToken = string | number;
 
 /** Free-form metadata. */
 export type Meta = Record<string, unknown>;
+
+/** The body of a JSON-RPC error. */
+export interface ErrorObject {
+  code: number;
+  message: string;
+  data?: unknown;
+}
 
 /** Parameters of a request or notification. */
 export type Params = Record<string, unknown> & { _meta?: Meta };

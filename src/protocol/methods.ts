@@ -5,6 +5,7 @@
  * new method or a revision difference is one row here; the server's handlers, the client's
  * capability checks, the HTTP header checks and the CLI's bridge all read it.
  */
+import { ErrorCode, McpError } from './errors.ts';
 import { FEATURES, type Revision, type RevisionFeatures } from './revisions.ts';
 import type { ClientCapabilities, ServerCapabilities } from './types.ts';
 
@@ -167,4 +168,15 @@ export function methodExists(method: string, revision: Revision): boolean {
 export function serverRequestExists(method: string, revision: Revision): boolean {
   if (method === 'ping') return true;
   return methodFacts(method)?.to === 'client' && methodExists(method, revision);
+}
+
+/** The -32601 error for a method, saying when it exists in other revisions only. */
+export function methodNotFound(method: string, revision: Revision): McpError {
+  const elsewhere = methodFacts(method)?.to === 'server';
+  return new McpError(
+    ErrorCode.MethodNotFound,
+    elsewhere
+      ? `Method not found: '${method}' does not exist in revision ${revision}.`
+      : `Method not found: '${method}'.`,
+  );
 }

@@ -1,6 +1,6 @@
 /** `connectRedis`: one call that connects to Redis and builds the three shared stores on it. */
 import type { ClusterOptions, RedisOptions } from 'ioredis';
-import { randomToken } from '../http/index.ts';
+import { randomToken } from '../store/index.ts';
 import { RedisBus } from './bus.ts';
 import { createClient, type RedisClient } from './client.ts';
 import { RedisEventStore } from './events.ts';

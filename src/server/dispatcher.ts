@@ -8,7 +8,7 @@ import {
   ErrorCode,
   McpError,
   methodExists,
-  methodFacts,
+  methodNotFound,
   type Params,
   type Revision,
 } from '../protocol/index.ts';
@@ -68,20 +68,9 @@ export class Dispatcher {
       }
       const custom = row === undefined ? this.#custom.get(method) : undefined;
       if (custom !== undefined) return Promise.resolve(custom(params ?? {}, ctx));
-      return Promise.reject(notFound(method, revision));
+      return Promise.reject(methodNotFound(method, revision));
     } catch (error) {
       return Promise.reject(error);
     }
   }
-}
-
-/** The -32601 error for a method, saying when it exists in other revisions only. */
-export function notFound(method: string, revision: Revision): McpError {
-  const elsewhere = methodFacts(method)?.to === 'server';
-  return new McpError(
-    ErrorCode.MethodNotFound,
-    elsewhere
-      ? `Method not found: '${method}' does not exist in revision ${revision}.`
-      : `Method not found: '${method}'.`,
-  );
 }

@@ -2,6 +2,7 @@
 
 export type { Registered } from './catalog.ts';
 export * from './context.ts';
+export type { Mount, MountOptions, UriPrefixStyle } from './mount.ts';
 export type { PromptDefinition, PromptHandler, PromptReturn } from './prompts.ts';
 export type { Completer, ReadReturn, ResourceDefinition, ResourceTemplateDefinition } from './resources.ts';
 export * from './server.ts';

@@ -12,6 +12,7 @@ import {
   McpError,
   MODERN_REVISION,
   MRTR_METHODS,
+  methodNotFound,
   type Params,
   type RequestEnvelope,
   type RequestId,
@@ -19,7 +20,6 @@ import {
 } from '../protocol/index.ts';
 import type { MessageInfo, RequestOptions } from '../rpc/index.ts';
 import type { ContextHost, SessionInfo } from './context.ts';
-import { notFound } from './dispatcher.ts';
 import { paramsDigest, type RequestStateCodec } from './request-state.ts';
 
 type Result = Record<string, unknown>;
@@ -41,7 +41,7 @@ export function admitModern(
       { supported: [...supported], requested: envelope.protocolVersion },
     );
   }
-  if (!serves(method, MODERN_REVISION)) throw notFound(method, MODERN_REVISION);
+  if (!serves(method, MODERN_REVISION)) throw methodNotFound(method, MODERN_REVISION);
 }
 
 /** Raised inside a handler when it asked the client for input it does not have yet. */

@@ -4,7 +4,6 @@
  */
 
 import type { McpClient } from '../client/index.ts';
-import type { Mount, MountOptions } from '../compose/mount.ts';
 import {
   type CacheScope,
   FEATURES,
@@ -35,6 +34,7 @@ import { Dispatcher, type MethodHandler } from './dispatcher.ts';
 import { Exchanges, type ServeOptions } from './exchange.ts';
 import { type Listener, listen, notifyListeners } from './listen.ts';
 import type { ServerCore } from './methods.ts';
+import type { Mount, MountOptions } from './mount.ts';
 import { buildPrompt, type PromptDefinition, type PromptHandler } from './prompts.ts';
 import { RequestStateCodec } from './request-state.ts';
 import {
@@ -290,7 +290,7 @@ export class McpServer {
    * to any server (see `mcpkit/compose`).
    */
   async mount(prefix: string, child: McpServer | McpClient, options?: MountOptions): Promise<Mount> {
-    const { mount } = await import('../compose/mount.ts');
+    const { mount } = await import('../compose/index.ts');
     return mount(this, prefix, child, options);
   }
 

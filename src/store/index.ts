@@ -2,4 +2,5 @@
 export * from './bus.ts';
 export * from './errors.ts';
 export * from './events.ts';
+export * from './ids.ts';
 export * from './sessions.ts';

@@ -29,7 +29,7 @@ export interface ProcessExit {
 /** A JSON-RPC message as an open record, for reading fields the SDK's types do not name. */
 export type WireMessage = Record<string, unknown>;
 
-/** The repository root, where `src/reference/stdio.ts` lives. */
+/** The repository root, where `src/node/serve-stdio.ts` lives. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
@@ -175,13 +175,13 @@ export class PinnedStdioTransport implements Transport {
 }
 
 /**
- * A pinned transport that spawns the reference server (`src/reference/stdio.ts`) with this very
+ * A pinned transport that spawns the reference server (`src/node/serve-stdio.ts`) with this very
  * Node binary, stderr captured.
  */
 export function referenceServerTransport(revision: LegacyRevision): PinnedStdioTransport {
   const inner = new StdioClientTransport({
     command: process.execPath,
-    args: ['src/reference/stdio.ts'],
+    args: ['src/node/serve-stdio.ts'],
     cwd: REPO_ROOT,
     stderr: 'pipe',
   });

@@ -20,7 +20,7 @@ export const MODERN = '2026-07-28';
 /** A JSON-RPC message as an open record. */
 export type WireMessage = Record<string, unknown>;
 
-/** The repository root, where `src/reference/stdio.ts` lives. */
+/** The repository root, where `src/node/serve-stdio.ts` lives. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** What crossed a recorded transport, in order, and what the server wrote to stderr (stdio). */
@@ -103,7 +103,7 @@ export function recordTransport<T extends Transport>(inner: T, inPlace = false):
 export function referenceStdioTransport(): StdioClientTransport & RecordedTransport {
   const inner = new StdioClientTransport({
     command: process.execPath,
-    args: ['src/reference/stdio.ts'],
+    args: ['src/node/serve-stdio.ts'],
     cwd: REPO_ROOT,
     stderr: 'pipe',
   });

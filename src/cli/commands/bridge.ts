@@ -170,7 +170,7 @@ async function bridgeHttp(
   };
   // Loaded only when serving HTTP, so that the stdio bridge does not depend on it.
   const { createHttpHandler } = await import('../../http/index.ts');
-  const { serveHttp } = await import('../../node/http.ts');
+  const { serveHttp } = await import('../../node/index.ts');
   const handler = createHttpHandler(host, { onError: verbose ? (e) => say(e.message) : undefined });
   const listening = await serveHttp(handler, { port, host: hostname }).catch(
     (error: NodeJS.ErrnoException) => {

@@ -63,7 +63,7 @@ export async function proxyCommand(
   } else {
     const host = options.host ?? '127.0.0.1';
     const { createHttpHandler } = await import('../../http/index.ts');
-    const { serveHttp } = await import('../../node/http.ts');
+    const { serveHttp } = await import('../../node/index.ts');
     const handler = createHttpHandler(server);
     const listening = await serveHttp(handler, { port, host }).catch((error: NodeJS.ErrnoException) => {
       throw new UsageError(

@@ -79,7 +79,7 @@ async function serveReference(
     throw new UsageError(`--port takes a port number (0 to 65535), not '${options.port}'.`);
   // Loaded only when serving HTTP, so that the client commands do not depend on it.
   const { createHttpHandler } = await import('../../http/index.ts');
-  const { serveHttp } = await import('../../node/http.ts');
+  const { serveHttp } = await import('../../node/index.ts');
   const handler = createHttpHandler(server, redis?.options ?? {});
   const listening = await serveHttp(handler, { port, host: options.host }).catch(
     (error: NodeJS.ErrnoException) => {
