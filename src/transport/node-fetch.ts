@@ -7,9 +7,10 @@
  * the transports keep the global `fetch`.
  *
  * It stands back (calls the global `fetch`) whenever the application may have configured fetch: the
- * global `fetch` was replaced after this module loaded, an undici global dispatcher was set (a proxy
- * agent, a mock), or `NODE_USE_ENV_PROXY` asks fetch to honour proxy variables. The transports use it
- * only without a `fetch` option and without `requestInit` options beyond `headers` and `signal`.
+ * global `fetch` was replaced after this module loaded, an undici global dispatcher other than a
+ * plain `Agent` was set (a proxy agent, a mock), or `NODE_USE_ENV_PROXY` asks fetch to honour proxy
+ * variables. The transports use it only without a `fetch` option and without `requestInit` options
+ * beyond `headers` and `signal`.
  */
 /** The shape of `fetch` (as the transports' `FetchLike`). */
 type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
@@ -44,11 +45,15 @@ function loadModules(): { http: Http; https: typeof import('node:https') } | nul
   };
 }
 
-/** Whether the application has configured the global fetch since this module loaded. */
+/**
+ * Whether the application has configured the global fetch: replaced it since this module loaded, or
+ * set a global dispatcher other than a plain `Agent` (fetch installs one of those itself on first
+ * use; a `ProxyAgent`, `EnvHttpProxyAgent` or `MockAgent` is the application's).
+ */
 function fetchConfigured(): boolean {
-  return (
-    globalThis.fetch !== loadedFetch || (globalThis as Record<symbol, unknown>)[UNDICI_DISPATCHER] != null
-  );
+  if (globalThis.fetch !== loadedFetch) return true;
+  const dispatcher = (globalThis as Record<symbol, unknown>)[UNDICI_DISPATCHER];
+  return dispatcher != null && (dispatcher as object).constructor?.name !== 'Agent';
 }
 
 const fetchOnNode: FetchLike = (input, init) => {
