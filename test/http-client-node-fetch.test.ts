@@ -58,7 +58,7 @@ describe('nodeFetch', () => {
       seen = {
         method: req.method,
         type: req.headers['content-type'],
-        custom: req.headers['x-custom'],
+        custom: String(req.headers['x-custom']),
         length: req.headers['content-length'],
         body,
       };
