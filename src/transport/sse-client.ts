@@ -9,10 +9,10 @@ import { hasMediaType, parseMessages, readSse } from './sse-parse.ts';
 import {
   buildHeaders,
   combinedSignal,
+  defaultFetch,
   discardBody,
   type FetchLike,
   fetchWithAuthRetry,
-  globalFetch,
   type HttpClientBaseOptions,
   HttpStatusError,
   readTextBounded,
@@ -34,7 +34,7 @@ export class SseClientTransport implements Transport {
   constructor(url: URL | string, options: SseClientOptions = {}) {
     this.#url = new URL(url);
     this.#options = options;
-    this.#fetch = options.fetch ?? globalFetch;
+    this.#fetch = defaultFetch(options);
   }
 
   /** The SSE URL. */

@@ -10,6 +10,7 @@ import {
   type RequestId,
 } from '../protocol/index.ts';
 import { describeBody, NOT_MCP_ADVICE } from './http-failure.ts';
+import { nodeFetch } from './node-fetch.ts';
 
 /** The fetch function a transport calls; defaults to the global `fetch`. */
 export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
@@ -124,6 +125,21 @@ export function localErrorResponse(id: RequestId, message: string): JsonRpcRespo
 
 /** The global fetch, looked up when called (so that it can be replaced later). */
 export const globalFetch: FetchLike = (input, init) => fetch(input, init);
+
+/** `requestInit` options the node:http path honours; any other one is fetch's to interpret. */
+const PLAIN_INIT = new Set(['headers', 'signal']);
+
+/**
+ * The fetch a transport calls: the `fetch` option; else, on Node and with no `requestInit` option
+ * other than `headers` and `signal`, the node:http path (src/transport/node-fetch.ts); else the
+ * global `fetch`.
+ */
+export function defaultFetch(options: HttpClientBaseOptions): FetchLike {
+  if (options.fetch) return options.fetch;
+  const init = options.requestInit;
+  if (init && Object.keys(init).some((key) => !PLAIN_INIT.has(key))) return globalFetch;
+  return nodeFetch() ?? globalFetch;
+}
 
 /**
  * Builds the headers of one request: `requestInit.headers`, then the `headers` option, then the

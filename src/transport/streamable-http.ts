@@ -30,10 +30,10 @@ import {
 import {
   buildHeaders,
   combinedSignal,
+  defaultFetch,
   discardBody,
   type FetchLike,
   fetchWithAuthRetry,
-  globalFetch,
   HttpStatusError,
   localErrorResponse,
   readTextBounded,
@@ -70,7 +70,7 @@ export class StreamableHttpClientTransport implements Transport {
   constructor(url: URL | string, options: StreamableHttpClientOptions = {}) {
     this.#url = new URL(url);
     this.#options = options;
-    this.#fetch = options.fetch ?? globalFetch;
+    this.#fetch = defaultFetch(options);
     this.#sessionId = options.sessionId;
     this.#protocolVersion = options.protocolVersion;
     this.#streams = new SseStreams(this.#streamHost(), { ...DEFAULT_RECONNECT_POLICY, ...options.reconnect });
