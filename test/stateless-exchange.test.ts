@@ -114,9 +114,9 @@ describe('the stateless exchange', () => {
     }
     expect(made.peers - peers).toBe(0);
     expect(made.sessions - sessions).toBe(0);
-    expect(timers.filter((s) => /\/src\/(server|rpc|http)\//.test(s.split('\n').slice(2).join('\n')))).toEqual(
-      [],
-    );
+    expect(
+      timers.filter((s) => /\/src\/(server|rpc|http)\//.test(s.split('\n').slice(2).join('\n'))),
+    ).toEqual([]);
   });
 
   it('reaches the tool handler through at most 8 source files after the Node adapter', async () => {
