@@ -380,7 +380,8 @@ export class StreamableSession implements Transport {
         if (streams?.delete(s.id) && streams.size === 0) this.#streams = undefined;
         // Cut off before its end: the client may resume it for as long as the session lives.
         if (!s.delivered && !cluster && this.#settings.store && !this.#closed) {
-          (this.#cutOff ??= new Set()).add(s.id);
+          this.#cutOff ??= new Set();
+          this.#cutOff.add(s.id);
         }
         this.#ended(s);
       },
