@@ -91,6 +91,8 @@ export class StreamableSession implements Transport {
   #byRequest: Map<RequestId, ReplyTarget> | undefined;
   #streams: Map<string, MessageStream> | undefined;
   #standalone: MessageStream | undefined;
+  /** Streams that ended while cut off; their events are kept until the session ends. */
+  #cutOff: Set<string> | undefined;
   readonly #shared: SharedStream | undefined;
   #receiving: ReplyTarget | undefined;
   #initId: RequestId | undefined;
@@ -376,6 +378,11 @@ export class StreamableSession implements Transport {
       (s) => {
         const streams = this.#streams;
         if (streams?.delete(s.id) && streams.size === 0) this.#streams = undefined;
+        // Cut off before its end: the client may resume it for as long as the session lives.
+        if (!s.delivered && !cluster && this.#settings.store && !this.#closed) {
+          this.#cutOff ??= new Set();
+          this.#cutOff.add(s.id);
+        }
         this.#ended(s);
       },
       cluster,
@@ -422,7 +429,8 @@ export class StreamableSession implements Transport {
     this.#closed = true;
     const store = this.#settings.store;
     const streams = [...(this.#streams?.values() ?? [])];
-    const streamIds = streams.map((t) => t.id);
+    const streamIds = [...streams.map((t) => t.id), ...(this.#cutOff ?? [])];
+    this.#cutOff = undefined;
     for (const t of [...(this.#targets ?? []), ...streams]) t.end();
     // Shared streams outlive this copy of the session: another node may resume them; they expire.
     if (!this.#settings.cluster)

@@ -32,6 +32,7 @@ export class MessageStream implements ReplyTarget {
   #attaching: SseConnection | undefined;
   #chain: Promise<void> = Promise.resolve();
   #ended = false;
+  #delivered = false;
   readonly #store: EventStore | undefined;
   readonly #onError: (error: Error) => void;
   readonly #onEnded: (stream: MessageStream) => void;
@@ -120,18 +121,30 @@ export class MessageStream implements ReplyTarget {
     });
   }
 
+  /** Whether the stream ended with every event written to a connection that was still open. */
+  get delivered(): boolean {
+    return this.#delivered;
+  }
+
   end(): void {
     if (this.#ended) return;
     this.#ended = true;
+    // Every request answered and the last event written to an open connection: nothing to resume.
+    this.#delivered = this.pending.size === 0 && this.#conn !== undefined && !this.#conn.closed;
     this.#conn?.end();
     this.#conn = undefined;
     this.#onEnded(this);
     const store = this.#store;
     const shared = this.#shared;
-    if (shared && store?.end) {
+    const finish = this.#delivered && store?.finish !== undefined;
+    if ((shared && store?.end) || finish) {
       void this.#run(async () => {
-        await store.end?.(this.id);
-        shared.wake(this.id);
+        if (shared && store?.end) {
+          await store.end(this.id);
+          shared.wake(this.id);
+        }
+        // After the end mark: followers on other nodes read up to it within the grace.
+        if (finish) await store?.finish?.(this.id);
       });
     }
   }

@@ -3,7 +3,13 @@
  * (XADD MAXLEN) and expiring `ttlMs` after its last write. An event id is the SSE stream id and
  * the Redis entry id joined by `_`, so any node can resume any stream from it.
  */
-import type { EventPage, EventStore, ReplaySink, StoredEvent } from '../store/index.ts';
+import {
+  type EventPage,
+  type EventStore,
+  FINISHED_TTL_MS,
+  type ReplaySink,
+  type StoredEvent,
+} from '../store/index.ts';
 import type { RedisClient } from './client.ts';
 import { guard } from './guard.ts';
 import { streamKey } from './keys.ts';
@@ -17,6 +23,11 @@ export interface RedisEventStoreOptions {
   maxEventsPerStream?: number;
   /** Milliseconds a stream lives after its last write (default 10 minutes). */
   ttlMs?: number;
+  /**
+   * Milliseconds a finished stream (ended with its last event written to an open connection) lives
+   * after `finish` (default 5 seconds; 0 deletes it at once).
+   */
+  finishedTtlMs?: number;
   /** Waits until replicas hold each stored event (see `waitReplicas` of connectRedis). */
   durability?: Durability;
 }
@@ -33,6 +44,7 @@ export class RedisEventStore implements EventStore {
   readonly #prefix: string;
   readonly #max: number;
   readonly #ttl: number;
+  readonly #finishedTtl: number;
   readonly #durability: Durability | undefined;
 
   constructor(redis: RedisClient, options: RedisEventStoreOptions = {}) {
@@ -40,6 +52,7 @@ export class RedisEventStore implements EventStore {
     this.#prefix = options.prefix ?? 'mcpkit:';
     this.#max = Math.max(1, Math.round(options.maxEventsPerStream ?? 1000));
     this.#ttl = Math.max(1, Math.round(options.ttlMs ?? 10 * 60_000));
+    this.#finishedTtl = Math.max(0, Math.round(options.finishedTtlMs ?? FINISHED_TTL_MS));
     this.#durability = options.durability;
   }
 
@@ -69,6 +82,14 @@ export class RedisEventStore implements EventStore {
   deleteStream(streamId: string): Promise<void> {
     return guard('deleting a stream', async () => {
       await this.#redis.del(streamKey(this.#prefix, streamId));
+    });
+  }
+
+  finish(streamId: string): Promise<void> {
+    return guard('finishing a stream', async () => {
+      const key = streamKey(this.#prefix, streamId);
+      if (this.#finishedTtl === 0) await this.#redis.del(key);
+      else await this.#redis.pexpire(key, this.#finishedTtl);
     });
   }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MemoryEventStore } from './events.ts';
 
 async function replay(
@@ -70,5 +70,30 @@ describe('MemoryEventStore', () => {
     const k = await kept.append('s', '1');
     await kept.deleteStream('s');
     expect(await kept.streamOf(k)).toBeUndefined();
+  });
+});
+
+describe('MemoryEventStore: finished streams', () => {
+  it('forgets a finished stream after the grace, keeps an unfinished one', async () => {
+    vi.useFakeTimers();
+    try {
+      const store = new MemoryEventStore({ finishedTtlMs: 1000 });
+      const done = await store.append('done', '{"a":1}');
+      const cut = await store.append('cut', '{"b":2}');
+      await store.finish('done');
+      expect(await store.streamOf(done)).toBe('done');
+      vi.advanceTimersByTime(1001);
+      expect(await store.streamOf(done)).toBeUndefined();
+      expect(await store.streamOf(cut)).toBe('cut');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('forgets a finished stream at once with finishedTtlMs 0', async () => {
+    const store = new MemoryEventStore({ finishedTtlMs: 0 });
+    const id = await store.append('s', 'x');
+    await store.finish('s');
+    expect(await store.streamOf(id)).toBeUndefined();
   });
 });

@@ -25,6 +25,13 @@ export interface EventStore {
   /** Forgets a stream and its events. */
   deleteStream(streamId: string): Promise<void>;
   /**
+   * The stream ended with every event written to a connection that was still open, so no client
+   * needs to resume it: its events are kept only a short grace longer (for a connection that broke
+   * right after the last write), then forgotten. A stream cut off before it ended is never finished
+   * and keeps its events for the store's full time-to-live.
+   */
+  finish?(streamId: string): Promise<void>;
+  /**
    * Marks a stream as ended: a reader that reaches the mark knows no more events will come.
    * Needed when several nodes share the store (the handler's `bus` option).
    */
@@ -63,7 +70,15 @@ export interface MemoryEventStoreOptions {
   maxStreams?: number;
   /** Milliseconds a stream is kept after its last event (default 10 minutes). */
   ttlMs?: number;
+  /**
+   * Milliseconds a finished stream (ended with its last event written to an open connection) is
+   * kept after `finish` (default 5 seconds; 0 forgets it at once).
+   */
+  finishedTtlMs?: number;
 }
+
+/** The default grace of a finished stream: several of the clients' default reconnection intervals (1 s). */
+export const FINISHED_TTL_MS = 5000;
 
 interface StoredStream {
   /** The sequence number of `events[0]`. */
@@ -83,12 +98,18 @@ export class MemoryEventStore implements EventStore {
   readonly #maxEvents: number;
   readonly #maxStreams: number;
   readonly #ttl: number;
+  readonly #finishedTtl: number;
   #lastSweep = 0;
+  /** Finished streams to forget, oldest first (one grace for all, so also soonest first). */
+  #finished: { streamId: string; stream: StoredStream; at: number }[] = [];
+  /** One timer for the store, running while `#finished` is not empty. */
+  #finishTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: MemoryEventStoreOptions = {}) {
     this.#maxEvents = Math.max(1, options.maxEventsPerStream ?? 1000);
     this.#maxStreams = Math.max(1, options.maxStreams ?? 10_000);
     this.#ttl = options.ttlMs ?? 10 * 60_000;
+    this.#finishedTtl = Math.max(0, options.finishedTtlMs ?? FINISHED_TTL_MS);
   }
 
   /** Number of streams held (for tests and metrics). */
@@ -145,6 +166,17 @@ export class MemoryEventStore implements EventStore {
     this.#streams.delete(streamId);
   }
 
+  async finish(streamId: string): Promise<void> {
+    const stream = this.#streams.get(streamId);
+    if (!stream) return;
+    if (this.#finishedTtl === 0) {
+      this.#streams.delete(streamId);
+      return;
+    }
+    this.#finished.push({ streamId, stream, at: Date.now() + this.#finishedTtl });
+    this.#scheduleForget();
+  }
+
   async end(streamId: string): Promise<void> {
     const stream = this.#streams.get(streamId);
     if (stream) stream.ended = true;
@@ -177,6 +209,28 @@ export class MemoryEventStore implements EventStore {
       return undefined;
     }
     return { streamId, seq, stream };
+  }
+
+  #scheduleForget(): void {
+    if (this.#finishTimer !== undefined) return;
+    const head = this.#finished[0];
+    if (!head) return;
+    this.#finishTimer = setTimeout(() => this.#forgetFinished(), Math.max(0, head.at - Date.now()));
+    (this.#finishTimer as { unref?: () => void }).unref?.();
+  }
+
+  #forgetFinished(): void {
+    this.#finishTimer = undefined;
+    const now = Date.now();
+    let done = 0;
+    for (const entry of this.#finished) {
+      if (entry.at > now) break;
+      done++;
+      // Only the stream that was finished: an id reused since then names a new stream.
+      if (this.#streams.get(entry.streamId) === entry.stream) this.#streams.delete(entry.streamId);
+    }
+    this.#finished = done === this.#finished.length ? [] : this.#finished.slice(done);
+    this.#scheduleForget();
   }
 
   #sweep(now: number): void {
