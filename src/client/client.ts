@@ -10,14 +10,10 @@ import {
   ConnectionClosedError,
   ErrorCode,
   type GetPromptResult,
-  type HeaderParam,
   hasCapability,
-  headerParams,
-  headerValueProblem,
   type Implementation,
   type InitializeResult,
   isRevision,
-  type JsonRpcNotification,
   LATEST_LEGACY_REVISION,
   type ListPromptsResult,
   type ListResourcesResult,
@@ -25,13 +21,10 @@ import {
   type ListToolsResult,
   LocalError,
   type LoggingLevel,
-  type LoggingMessageParams,
   McpError,
   MissingCapabilityError,
   type Params,
-  type ProgressParams,
   type Prompt,
-  paramHeaderValues,
   type ReadResourceResult,
   type Resource,
   type ResourceTemplate,
@@ -43,12 +36,14 @@ import {
 import { Emitter, JsonRpcPeer, type Middleware, type Transport } from '../rpc/index.ts';
 import { createSchemaCompiler } from '../schema/index.ts';
 import { ResultCache } from './cache.ts';
-import { discoverAsInitialize, initializeLegacy, probeModern } from './connect.ts';
+import { clientInfoOf, type Opened, openConversation } from './connect.ts';
 import { type Era, eraMemory, withEnvelope } from './era.ts';
 import { answerServerRequest, capabilitiesFor } from './handlers.ts';
 import { runModernRequest } from './mrtr.ts';
+import { routeNotification } from './notifications.ts';
 import type { CallOptions, ClientEvents, McpClientOptions } from './options.ts';
 import { OutputValidator } from './output.ts';
+import { ToolHeaders } from './tool-headers.ts';
 
 export type { CallOptions, ClientEvents, McpClientOptions } from './options.ts';
 
@@ -65,7 +60,7 @@ export class McpClient {
   #era: Era | undefined;
   #logLevel: LoggingLevel | undefined;
   readonly #cache = new ResultCache();
-  readonly #toolHeaders = new Map<string, HeaderParam[] | undefined>();
+  readonly #toolHeaders = new ToolHeaders();
   readonly #middleware: Middleware[];
 
   constructor(options: McpClientOptions = {}) {
@@ -85,7 +80,7 @@ export class McpClient {
     const peer = new JsonRpcPeer({
       onRequest: (method, params, ctx) =>
         answerServerRequest(method, params, handlers, this.#capabilities, { signal: ctx.signal }),
-      onNotification: (n) => this.#onNotification(n),
+      onNotification: (n) => routeNotification(n, this.#events, this.#output, this.#toolHeaders, this.#cache),
       onClose: (reason) => this.#events.emit('close', reason),
       middleware: this.#middleware,
       timeout: this.#options.timeout,
@@ -97,62 +92,18 @@ export class McpClient {
     this.#init = undefined;
     this.#era = undefined;
     await peer.connect(transport);
-    const o = this.#options;
-    const key = o.eraKey;
-    let era: Era | undefined =
-      o.era === 'modern' || o.era === 'legacy'
-        ? o.era
-        : o.protocolVersion !== undefined
-          ? 'legacy'
-          : key !== undefined
-            ? eraMemory.get(key)
-            : undefined;
-    let init: InitializeResult;
+    const key = this.#options.eraKey;
+    let opened: Opened;
     try {
-      const discovered =
-        era === 'legacy'
-          ? undefined
-          : await probeModern(
-              peer,
-              withEnvelope(undefined, this.#capabilities, this.#clientInfo(), undefined),
-              {
-                insist: era === 'modern',
-                timeout: era === 'modern' ? undefined : (o.probeTimeout ?? 5000),
-                signal: options?.signal,
-              },
-            );
-      if (discovered) {
-        era = 'modern';
-        init = discoverAsInitialize(discovered);
-      } else if (era === 'modern') {
-        throw new LocalError('The server did not answer server/discover as a 2026-07-28 server.');
-      } else {
-        era = 'legacy';
-        init = await initializeLegacy(
-          peer,
-          {
-            protocolVersion: o.protocolVersion ?? LATEST_LEGACY_REVISION,
-            capabilities: this.#capabilities,
-            clientInfo: this.#clientInfo(),
-          },
-          options?.signal,
-        );
-      }
+      opened = await openConversation(peer, this.#options, this.#capabilities, options?.signal);
     } catch (error) {
       await peer.close().catch(() => {});
       throw error;
     }
-    this.#era = era;
-    this.#init = init;
-    if (key !== undefined) eraMemory.set(key, era);
-    return init;
-  }
-
-  #clientInfo(): Implementation {
-    const o = this.#options;
-    const info: Implementation = { name: o.name ?? 'mcpkit-client', version: o.version ?? '0.0.0' };
-    if (o.title !== undefined) info.title = o.title;
-    return info;
+    this.#era = opened.era;
+    this.#init = opened.init;
+    if (key !== undefined) eraMemory.set(key, opened.era);
+    return opened.init;
   }
 
   /** Closes the connection. */
@@ -240,7 +191,7 @@ export class McpClient {
     const cached = useCache ? this.#cache.get(method, params) : undefined;
     if (cached) return Promise.resolve(cached);
     return runModernRequest(peer, method, params, options, {
-      envelope: (p) => withEnvelope(p, this.#capabilities, this.#clientInfo(), this.#logLevel),
+      envelope: (p) => withEnvelope(p, this.#capabilities, clientInfoOf(this.#options), this.#logLevel),
       answer: (m, p, signal) =>
         answerServerRequest(m, p, this.#options.handlers ?? {}, this.#capabilities, { signal }),
       maxRounds: this.#options.maxRounds ?? 16,
@@ -271,7 +222,7 @@ export class McpClient {
     }
     await peer.request(
       'subscriptions/listen',
-      withEnvelope({ notifications }, this.#capabilities, this.#clientInfo(), undefined),
+      withEnvelope({ notifications }, this.#capabilities, clientInfoOf(this.#options), undefined),
       {
         signal: options?.signal,
         timeout: Number.POSITIVE_INFINITY,
@@ -297,9 +248,7 @@ export class McpClient {
     for (const tool of result.tools) {
       this.#output.remember(tool);
       if (this.#era !== 'modern') continue;
-      const header = headerParams(tool);
-      this.#toolHeaders.set(tool.name, header);
-      if (header === undefined) invalid = true;
+      if (!this.#toolHeaders.learn(tool)) invalid = true;
     }
     if (invalid && this.#era === 'modern') {
       return { ...result, tools: result.tools.filter((t) => this.#toolHeaders.get(t.name) !== undefined) };
@@ -327,17 +276,7 @@ export class McpClient {
     let headers: Record<string, string> | undefined;
     if (this.#era === 'modern') {
       if (!this.#toolHeaders.has(name)) await this.#learnTools(options);
-      const header = this.#toolHeaders.get(name);
-      if (this.#toolHeaders.has(name) && header === undefined) {
-        throw new LocalError(
-          `Tool '${name}' declares invalid x-mcp-header parameters, so it cannot be called safely.`,
-        );
-      }
-      if (header) {
-        const problem = headerValueProblem(header, args);
-        if (problem !== undefined) throw new LocalError(`Tool '${name}': ${problem}`);
-        headers = paramHeaderValues(header, args);
-      }
+      headers = this.#toolHeaders.forCall(name, args);
     }
     const result = await this.request<CallToolResult>(
       'tools/call',
@@ -454,39 +393,5 @@ export class McpClient {
       yield* page[key] as T[];
       cursor = page.nextCursor as string | undefined;
     } while (cursor !== undefined);
-  }
-
-  #onNotification(n: JsonRpcNotification): void {
-    const p = n.params ?? {};
-    switch (n.method) {
-      case 'notifications/tools/list_changed':
-        this.#output.clear();
-        this.#toolHeaders.clear();
-        this.#cache.invalidate(['tools/list']);
-        this.#events.emit('toolsListChanged');
-        break;
-      case 'notifications/resources/list_changed':
-        this.#cache.invalidate(['resources/list', 'resources/templates/list']);
-        this.#events.emit('resourcesListChanged');
-        break;
-      case 'notifications/prompts/list_changed':
-        this.#cache.invalidate(['prompts/list']);
-        this.#events.emit('promptsListChanged');
-        break;
-      case 'notifications/resources/updated':
-        this.#cache.invalidate(['resources/read']);
-        this.#events.emit('resourceUpdated', String(p.uri));
-        break;
-      case 'notifications/message':
-        this.#events.emit('log', p as unknown as LoggingMessageParams);
-        break;
-      case 'notifications/progress':
-        this.#events.emit('progress', p as unknown as ProgressParams);
-        break;
-      case 'notifications/elicitation/complete':
-        if (typeof p.elicitationId === 'string') this.#events.emit('elicitationComplete', p.elicitationId);
-        break;
-    }
-    this.#events.emit('notification', n);
   }
 }

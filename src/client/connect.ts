@@ -1,14 +1,18 @@
 /**
- * Opening a conversation as the versioning page orders it: the `server/discover` probe of the
- * stateless revision, and the `initialize` handshake of the stateful ones.
+ * Opening a conversation as the versioning page orders it: the era to try first, the
+ * `server/discover` probe of the stateless revision, and the `initialize` handshake of the stateful
+ * ones.
  */
 import {
+  type ClientCapabilities,
   ErrorCode,
   type Implementation,
   type InitializeParams,
   type InitializeResult,
   isLegacyRevision,
   isModernError,
+  LATEST_LEGACY_REVISION,
+  LocalError,
   McpError,
   MetaKey,
   MODERN_REVISION,
@@ -16,6 +20,70 @@ import {
   type ServerCapabilities,
 } from '../protocol/index.ts';
 import type { JsonRpcPeer } from '../rpc/index.ts';
+import { type Era, eraMemory, withEnvelope } from './era.ts';
+import type { McpClientOptions } from './options.ts';
+
+/** The era a conversation opened in, and what the server said (a discover result reads as initialize's). */
+export interface Opened {
+  era: Era;
+  init: InitializeResult;
+}
+
+/** The client's name, version and title, as sent to the server. */
+export function clientInfoOf(o: McpClientOptions): Implementation {
+  const info: Implementation = { name: o.name ?? 'mcpkit-client', version: o.version ?? '0.0.0' };
+  if (o.title !== undefined) info.title = o.title;
+  return info;
+}
+
+/**
+ * Opens the conversation on a connected peer: the era the options name (or the one remembered for
+ * `eraKey`) is tried first; otherwise `server/discover` decides, and a legacy server gets
+ * `initialize`.
+ */
+export async function openConversation(
+  peer: JsonRpcPeer,
+  o: McpClientOptions,
+  capabilities: ClientCapabilities,
+  signal: AbortSignal | undefined,
+): Promise<Opened> {
+  const key = o.eraKey;
+  let era: Era | undefined =
+    o.era === 'modern' || o.era === 'legacy'
+      ? o.era
+      : o.protocolVersion !== undefined
+        ? 'legacy'
+        : key !== undefined
+          ? eraMemory.get(key)
+          : undefined;
+  let init: InitializeResult;
+  const discovered =
+    era === 'legacy'
+      ? undefined
+      : await probeModern(peer, withEnvelope(undefined, capabilities, clientInfoOf(o), undefined), {
+          insist: era === 'modern',
+          timeout: era === 'modern' ? undefined : (o.probeTimeout ?? 5000),
+          signal,
+        });
+  if (discovered) {
+    era = 'modern';
+    init = discoverAsInitialize(discovered);
+  } else if (era === 'modern') {
+    throw new LocalError('The server did not answer server/discover as a 2026-07-28 server.');
+  } else {
+    era = 'legacy';
+    init = await initializeLegacy(
+      peer,
+      {
+        protocolVersion: o.protocolVersion ?? LATEST_LEGACY_REVISION,
+        capabilities,
+        clientInfo: clientInfoOf(o),
+      },
+      signal,
+    );
+  }
+  return { era, init };
+}
 
 /**
  * Sends `server/discover`; resolves to its result when the server answered as a 2026-07-28 server,

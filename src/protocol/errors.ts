@@ -1,6 +1,7 @@
 /** JSON-RPC and MCP error codes, and the error classes the SDK throws. */
+
+import type { ElicitUrlParams } from './client-features.ts';
 import type { ErrorObject } from './jsonrpc.ts';
-import type { ElicitUrlParams } from './types.ts';
 
 /** Error codes used on the wire. */
 export const ErrorCode = {

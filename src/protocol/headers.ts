@@ -3,7 +3,7 @@
  * parameters a tool mirrors, and the header value encoding (plain visible ASCII, or
  * `=?base64?…?=` for anything else).
  */
-import type { Tool } from './types.ts';
+import type { Tool } from './server-features.ts';
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 

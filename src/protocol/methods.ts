@@ -6,8 +6,8 @@
  * capability checks, the HTTP header checks and the CLI's bridge all read it.
  */
 import { ErrorCode, McpError } from './errors.ts';
+import type { ClientCapabilities, ServerCapabilities } from './lifecycle.ts';
 import { FEATURES, type Revision, type RevisionFeatures } from './revisions.ts';
-import type { ClientCapabilities, ServerCapabilities } from './types.ts';
 
 /** What the protocol says about one request method. */
 export interface MethodFacts {

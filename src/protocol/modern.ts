@@ -2,8 +2,10 @@
 
 import { ErrorCode, McpError } from './errors.ts';
 import type { Params } from './jsonrpc.ts';
+import type { ClientCapabilities } from './lifecycle.ts';
 import type { Revision } from './revisions.ts';
-import { type ClientCapabilities, type Implementation, LOGGING_LEVELS, type LoggingLevel } from './types.ts';
+import { LOGGING_LEVELS, type LoggingLevel } from './server-features.ts';
+import type { Implementation } from './types.ts';
 
 /** The modern revision. */
 export const MODERN_REVISION: Revision = '2026-07-28';

@@ -1,5 +1,16 @@
-/** An inbound request being served, with a lazily made AbortSignal, and how middleware sees it. */
-import type { Params, RequestId } from '../protocol/index.ts';
+/**
+ * An inbound request being served, with a lazily made AbortSignal, how middleware sees it, and how
+ * its result or failure is answered.
+ */
+import {
+  describeError,
+  ErrorCode,
+  errorResponse,
+  type JsonRpcResponse,
+  McpError,
+  type Params,
+  type RequestId,
+} from '../protocol/index.ts';
 import type { MiddlewareRequest } from './compose.ts';
 import type { InboundContext } from './options.ts';
 import type { MessageInfo } from './transport.ts';
@@ -83,4 +94,10 @@ export class InboundRequest implements MiddlewareRequest, InboundContext {
   get signal(): AbortSignal {
     return this.#flight.signal;
   }
+}
+
+/** Turns anything a handler threw into an error response. */
+export function toErrorResponse(id: RequestId | null, error: unknown): JsonRpcResponse {
+  if (error instanceof McpError) return { jsonrpc: '2.0', id, error: error.toJSON() };
+  return errorResponse(id, ErrorCode.InternalError, `Internal error: ${describeError(error)}`);
 }

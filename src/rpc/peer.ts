@@ -1,7 +1,7 @@
 /**
- * The JSON-RPC peer: correlates requests and responses, runs inbound requests through middleware to
- * their handler, and carries notifications, progress, cancellation and timeouts. It knows messages,
- * not MCP features.
+ * The JSON-RPC peer: routes each message it reads (inbound requests through middleware to their
+ * handler, answers and progress to its outgoing requests in `outgoing.ts`), and carries
+ * notifications, cancellation and the connection's end. It knows messages, not MCP features.
  */
 import {
   ConnectionClosedError,
@@ -14,17 +14,14 @@ import {
   type JsonRpcNotification,
   type JsonRpcRequest,
   type JsonRpcResponse,
-  McpError,
   type Params,
   type ProgressParams,
-  RequestCancelledError,
   type RequestId,
-  RequestTimeoutError,
 } from '../protocol/index.ts';
 import { compose, type MiddlewareRequest } from './compose.ts';
-import { InboundRequest, InflightRequest, paceAfterProgress } from './inflight.ts';
+import { InboundRequest, InflightRequest, paceAfterProgress, toErrorResponse } from './inflight.ts';
 import type { PeerOptions, RequestOptions } from './options.ts';
-import { newPending, outgoingRequest, type Pending, PendingRequests } from './pending.ts';
+import { OutgoingRequests } from './outgoing.ts';
 import type { MessageInfo, SendOptions, Transport, TransportSink } from './transport.ts';
 
 export type { InboundContext, PeerOptions, RequestOptions } from './options.ts';
@@ -34,8 +31,7 @@ type Result = Record<string, unknown>;
 /** A JSON-RPC 2.0 peer on one transport. */
 export class JsonRpcPeer {
   #transport: Transport | undefined;
-  #nextId = 0;
-  readonly #pending = new PendingRequests();
+  readonly #requests: OutgoingRequests;
   /** Requests being served; made when first needed and dropped when empty (idle sessions keep none). */
   #inflight: Map<RequestId, InflightRequest> | undefined;
   /** Results waiting for their request's progress notification to go out first. */
@@ -44,8 +40,6 @@ export class JsonRpcPeer {
   #draining = false;
   readonly #options: PeerOptions;
   readonly #inbound: (request: MiddlewareRequest) => Promise<Result>;
-  readonly #outbound: ((request: MiddlewareRequest) => Promise<Result>) | undefined;
-  #outboundContext: Map<RequestId, { options: RequestOptions | undefined }> | undefined;
   readonly #maxDepth: number;
   readonly #maxInflight: number;
 
@@ -56,12 +50,7 @@ export class JsonRpcPeer {
     const mw = options.middleware ?? [];
     // The request object itself is the handler's context (id, method, info, signal).
     this.#inbound = compose(mw, async (r) => options.onRequest(r.method, r.params, r));
-    this.#outbound =
-      mw.length === 0
-        ? undefined
-        : compose(mw, (r) =>
-            this.#sendRequest(r.id, r.method, r.params, this.#outboundContext?.get(r.id)?.options),
-          );
+    this.#requests = new OutgoingRequests(options, this, (m, r, h) => this.#send(m, r, h));
   }
 
   /** Whether the connection has closed. */
@@ -101,11 +90,11 @@ export class JsonRpcPeer {
       const peer = this.peer;
       peer.#draining = true;
       // Nothing more will be read, so no answer to our own requests can come.
-      peer.#pending.rejectAll(new ConnectionClosedError('The peer closed its input; no answer can come.'));
+      peer.#requests.rejectAll(new ConnectionClosedError('The peer closed its input; no answer can come.'));
       peer.#closeIfDrained();
     }
     failed(id: RequestId, error: Error): void {
-      this.peer.#failPending(id, error);
+      this.peer.#requests.fail(id, error);
     }
   };
 
@@ -138,7 +127,7 @@ export class JsonRpcPeer {
     if (typeof value === 'object' && value !== null && depthExceeds(value, this.#maxDepth)) {
       const m = Array.isArray(value) ? undefined : (value as { id?: unknown; method?: unknown });
       if (m && typeof m.method !== 'string' && ('result' in m || 'error' in m)) {
-        this.#failPending(
+        this.#requests.fail(
           typeof m.id === 'string' || Number.isSafeInteger(m.id) ? (m.id as RequestId) : null,
           `The peer sent a response nested deeper than ${this.#maxDepth} levels.`,
         );
@@ -206,12 +195,12 @@ export class JsonRpcPeer {
         this.#handleNotification(c.message, info);
         return undefined;
       case 'response':
-        this.#handleResponse(c.message);
+        this.#requests.answer(c.message);
         return undefined;
       default: {
         if (c.response) {
           // A malformed answer is never answered back; the request it names fails instead.
-          this.#failPending(c.id, `The peer sent a malformed response: ${c.reason}`);
+          this.#requests.fail(c.id, `The peer sent a malformed response: ${c.reason}`);
           return undefined;
         }
         return this.#refuse(
@@ -300,16 +289,7 @@ export class JsonRpcPeer {
     }
     if (n.method === 'notifications/progress') {
       const p = n.params as unknown as ProgressParams | undefined;
-      const reqId = p ? this.#pending.idOfProgress(p.progressToken) : undefined;
-      const pending = reqId === undefined ? undefined : this.#pending.get(reqId);
-      if (pending && p) {
-        if (pending.resetOnProgress) this.#arm(reqId as RequestId, pending);
-        try {
-          pending.onprogress?.(p);
-        } catch (error) {
-          this.#options.onError?.(error as Error);
-        }
-      }
+      if (p) this.#requests.progress(p);
       this.#options.onNotification?.(n, info);
       return;
     }
@@ -320,101 +300,9 @@ export class JsonRpcPeer {
     }
   }
 
-  /** Fails the request `id` waits on (a message: -32600); with no such request, reports it. */
-  #failPending(id: RequestId | null, reason: string | Error): void {
-    const pending = id === null ? undefined : this.#pending.get(id);
-    if (!pending) {
-      this.#options.onError?.(typeof reason === 'string' ? new Error(reason) : reason);
-      return;
-    }
-    this.#pending.settle(id as RequestId, pending);
-    pending.reject(typeof reason === 'string' ? new McpError(ErrorCode.InvalidRequest, reason) : reason);
-  }
-
-  #handleResponse(response: JsonRpcResponse): void {
-    const id = response.id;
-    if (id === null) {
-      const e = (response as { error: { code: number; message: string } }).error;
-      this.#options.onError?.(new McpError(e.code, `The peer reported an error: ${e.message}`));
-      return;
-    }
-    const pending = this.#pending.get(id);
-    if (!pending) return; // unknown or already settled: ignored
-    this.#pending.settle(id, pending);
-    if ('error' in response) pending.reject(McpError.fromObject(response.error));
-    else pending.resolve(response.result);
-  }
-
   /** Sends a request and waits for its result. */
   request<R extends Result = Result>(method: string, params?: Params, options?: RequestOptions): Promise<R> {
-    const id = this.#nextId++;
-    if (this.#outbound) {
-      const signal = options?.signal ?? new AbortController().signal;
-      this.#outboundContext ??= new Map();
-      const context = this.#outboundContext;
-      context.set(id, { options });
-      return this.#outbound({ direction: 'outbound', method, params, id, signal }).finally(() =>
-        context.delete(id),
-      ) as Promise<R>;
-    }
-    return this.#sendRequest(id, method, params, options) as Promise<R>;
-  }
-
-  #sendRequest(
-    id: RequestId,
-    method: string,
-    params: Params | undefined,
-    options?: RequestOptions,
-  ): Promise<Result> {
-    if (this.#closed || !this.#transport) {
-      return Promise.reject(new ConnectionClosedError(`Cannot send '${method}': the connection is closed.`));
-    }
-    const signal = options?.signal;
-    if (signal?.aborted) return Promise.reject(new RequestCancelledError(method, signal.reason));
-    const message = outgoingRequest(id, method, params, options);
-    return new Promise<Result>((resolve, reject) => {
-      const pending = newPending(id, method, resolve, reject, options, this.#options);
-      if (signal) {
-        const onAbort = () => {
-          this.#pending.settle(id, pending);
-          this.#cancelRemote(id, signal.reason, options?.relatedRequestId);
-          reject(new RequestCancelledError(method, signal.reason));
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-        pending.cleanup = () => signal.removeEventListener('abort', onAbort);
-      }
-      this.#pending.add(id, pending);
-      this.#arm(id, pending);
-      this.#send(message, options?.relatedRequestId, options?.headers).catch((error: unknown) => {
-        if (!this.#pending.has(id)) return;
-        this.#pending.settle(id, pending);
-        reject(
-          error instanceof ConnectionClosedError
-            ? error
-            : new ConnectionClosedError(`Could not send '${method}': ${(error as Error).message}`, {
-                cause: error,
-              }),
-        );
-      });
-    });
-  }
-
-  #arm(id: RequestId, pending: Pending): void {
-    this.#pending.arm(id, pending, (total) => {
-      this.#cancelRemote(id, 'timed out');
-      pending.reject(
-        new RequestTimeoutError(pending.method, total ? pending.maxTotal : pending.timeout, total),
-      );
-    });
-  }
-
-  #cancelRemote(id: RequestId, reason: unknown, relatedRequestId?: RequestId): void {
-    if (this.#closed) return;
-    const params: Params = { requestId: id };
-    if (reason !== undefined) params.reason = reason instanceof Error ? reason.message : String(reason);
-    this.#send({ jsonrpc: '2.0', method: 'notifications/cancelled', params }, relatedRequestId).catch(
-      () => {},
-    );
+    return this.#requests.request<R>(method, params, options);
   }
 
   /** Sends a notification. */
@@ -486,21 +374,15 @@ export class JsonRpcPeer {
     if (this.#closed) return;
     this.#closed = true;
     const inflight = this.#inflight;
-    if (this.#pending.size > 0 || inflight !== undefined) {
+    if (this.#requests.size > 0 || inflight !== undefined) {
       const error = new ConnectionClosedError(
         reason ? `The connection closed: ${reason.message}` : 'The connection closed before an answer came.',
         { cause: reason },
       );
-      this.#pending.rejectAll(error);
+      this.#requests.rejectAll(error);
       this.#inflight = undefined;
       for (const flight of inflight?.values() ?? []) flight.abort(error);
     }
     this.#options.onClose?.(reason);
   }
-}
-
-/** Turns anything a handler threw into an error response. */
-export function toErrorResponse(id: RequestId | null, error: unknown): JsonRpcResponse {
-  if (error instanceof McpError) return { jsonrpc: '2.0', id, error: error.toJSON() };
-  return errorResponse(id, ErrorCode.InternalError, `Internal error: ${describeError(error)}`);
 }

@@ -5,12 +5,9 @@
 
 import type { McpClient } from '../client/index.ts';
 import {
-  type CacheScope,
   FEATURES,
   hasEnvelope,
-  type Icon,
   type InitializeResult,
-  type JsonRpcNotification,
   type JsonRpcRequest,
   type JsonRpcResponse,
   LEGACY_REVISIONS,
@@ -23,7 +20,6 @@ import { Emitter } from '../rpc/index.ts';
 import {
   compileSchema,
   createSchemaCompiler,
-  type JsonSchemaValidator,
   type SchemaCompiler,
   type SchemaInput,
 } from '../schema/index.ts';
@@ -35,6 +31,7 @@ import { Exchanges, type ServeOptions } from './exchange.ts';
 import { type Listener, listen, notifyListeners } from './listen.ts';
 import type { ServerCore } from './methods.ts';
 import type { Mount, MountOptions } from './mount.ts';
+import type { McpServerOptions, ServerEvents } from './options.ts';
 import { buildPrompt, type PromptDefinition, type PromptHandler } from './prompts.ts';
 import { RequestStateCodec } from './request-state.ts';
 import {
@@ -48,6 +45,7 @@ import {
 } from './resources.ts';
 import { type ModernHost, serveModern } from './serve-modern.ts';
 import { ServerSession, type SessionServer } from './session.ts';
+import { LEFT_OUT, runToolHooks, type ToolRegistrationHook } from './tool-hooks.ts';
 import { toolNameProblems } from './tool-name.ts';
 import { buildTool, type ToolDefinition, type ToolHandler } from './tools.ts';
 import { UriTemplate } from './uri-template.ts';
@@ -55,81 +53,8 @@ import { UriTemplate } from './uri-template.ts';
 type Result = Record<string, unknown>;
 
 export type { MethodHandler } from './dispatcher.ts';
-
-/** A tool about to be registered, as a registration hook sees it. */
-export interface ToolRegistration {
-  name: string;
-  definition: ToolDefinition;
-  handler: ToolHandler<unknown>;
-}
-
-/** Rewrites a tool as it is registered; undefined leaves it out (see `mcpkit/compose` transforms). */
-export type ToolRegistrationHook = (tool: ToolRegistration) => ToolRegistration | undefined;
-
-const LEFT_OUT: Registered = Object.freeze({ remove() {}, disable() {}, enable() {} });
-
-/** Options of a server. */
-export interface McpServerOptions {
-  /** The server's name, sent to clients. */
-  name: string;
-  /** The server's version. */
-  version: string;
-  /** Display name (2025-06-18). */
-  title?: string;
-  /** Description (2025-11-25). */
-  description?: string;
-  /** Website (2025-11-25). */
-  websiteUrl?: string;
-  /** Icons (2025-11-25). */
-  icons?: Icon[];
-  /** Instructions for the model on how to use this server. */
-  instructions?: string;
-  /** Capabilities to declare beyond those the registrations imply (e.g. `experimental`). */
-  capabilities?: ServerCapabilities;
-  /** Items per page in list results (default 100). */
-  pageSize?: number;
-  /** The stateful revisions to accept (default: all four). */
-  revisions?: readonly LegacyRevision[];
-  /** Middleware around every inbound and outbound request. */
-  middleware?: Middleware[];
-  /** Limits per session: nesting depth of a message (default 64), requests in flight (default 1,024). */
-  limits?: { maxDepth?: number; maxInflight?: number };
-  /** Timeout for requests to the client (sampling, elicitation, roots), ms (default 60,000). */
-  requestTimeout?: number;
-  /** Where errors with no caller go (default: console.error). */
-  onError?: (error: Error) => void;
-  /**
-   * Where registration warnings go, such as a tool name the spec advises against (default:
-   * console.warn). Throw from it to refuse such registrations instead.
-   */
-  onWarning?: (message: string) => void;
-  /**
-   * The secret that signs `requestState` of Multi Round-Trip Requests (2026-07-28). Every node
-   * behind one load balancer needs the same one; a random secret is made when absent.
-   */
-  requestStateSecret?: string | Uint8Array;
-  /**
-   * The validator of plain JSON Schemas given as tool and prompt schemas (default `autoValidator`: ajv,
-   * or `cfworkerValidator` where code generation is refused, as on Cloudflare Workers).
-   */
-  jsonSchemaValidator?: JsonSchemaValidator;
-  /** Caching hints on cacheable results of 2026-07-28 (default: ttlMs 0, lists public, reads private). */
-  cache?: { ttlMs?: number; listScope?: CacheScope; readScope?: CacheScope };
-  /** Whether to serve the stateless revision 2026-07-28 alongside the legacy ones (default true). */
-  modern?: boolean;
-}
-
-/** Events a server emits. */
-export interface ServerEvents extends Record<string, unknown[]> {
-  /** A session finished `initialize`. */
-  session: [ServerSession];
-  /** A session closed. */
-  sessionClosed: [ServerSession];
-  /** A client's roots changed (`notifications/roots/list_changed`). */
-  rootsListChanged: [ServerSession];
-  /** Any notification from a client. */
-  notification: [ServerSession, JsonRpcNotification];
-}
+export type { McpServerOptions, ServerEvents } from './options.ts';
+export type { ToolRegistration, ToolRegistrationHook } from './tool-hooks.ts';
 
 /** The MCP server. */
 export class McpServer {
@@ -248,15 +173,12 @@ export class McpServer {
     definition: ToolDefinition<S>,
     handler: ToolHandler<S>,
   ): Registered {
-    let tool: ToolRegistration | undefined = {
+    const tool = runToolHooks(this.#toolHooks, {
       name,
       definition: definition as ToolDefinition,
       handler: handler as ToolHandler<unknown>,
-    };
-    for (const hook of this.#toolHooks) {
-      tool = hook(tool);
-      if (tool === undefined) return LEFT_OUT;
-    }
+    });
+    if (tool === undefined) return LEFT_OUT;
     ({ name } = tool);
     if (typeof name !== 'string') {
       throw new TypeError(

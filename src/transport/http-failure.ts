@@ -75,3 +75,12 @@ export function describeBody(body: string): string | undefined {
 /** The advice for an answer that is not MCP: the URL is probably not the server's MCP endpoint. */
 export const NOT_MCP_ADVICE =
   'this is not an MCP endpoint: check the URL (the MCP endpoint is often at /mcp) and that an MCP server runs there';
+
+/** Why a POST answer that is neither JSON nor SSE is refused: its Content-Type and what its body looks like. */
+export function notMcpContentType(url: URL, type: string | null, body: string): string {
+  const page = describeBody(body);
+  return (
+    `POST ${url.href} answered with Content-Type ${type ?? '(none)'}${page ? ` (${page})` : ''}, ` +
+    `neither application/json nor text/event-stream; ${NOT_MCP_ADVICE}.`
+  );
+}

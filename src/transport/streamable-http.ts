@@ -11,29 +11,25 @@ import {
   classify,
   isNotification,
   isRequest,
-  isResponse,
   type JsonRpcMessage,
   type JsonRpcRequest,
   LocalError,
-  type RequestId,
 } from '../protocol/index.ts';
 import type { Transport, TransportSink } from '../rpc/index.ts';
-import { describeBody, describeFetchFailure, NOT_MCP_ADVICE } from './http-failure.ts';
+import { describeFetchFailure, notMcpContentType } from './http-failure.ts';
 import { hasMediaType, parseMessages } from './sse-parse.ts';
+import { Endpoint, type PostOptions } from './streamable-http-endpoint.ts';
 import { modernHeaders, modernVersionOf } from './streamable-http-modern.ts';
 import {
   DEFAULT_RECONNECT_POLICY,
-  SessionExpiredError,
   type StreamableHttpClientOptions,
   type StreamableHttpSendOptions,
 } from './streamable-http-options.ts';
+import { OutstandingRequests } from './streamable-http-outstanding.ts';
+import { passesDuringRecovery, type RecoveryHost, SessionRecovery } from './streamable-http-recovery.ts';
 import {
-  buildHeaders,
   combinedSignal,
-  defaultFetch,
   discardBody,
-  type FetchLike,
-  fetchWithAuthRetry,
   HttpStatusError,
   localErrorResponse,
   readTextBounded,
@@ -44,36 +40,28 @@ const ACCEPT_POST = 'application/json, text/event-stream';
 const DELETE_TIMEOUT = 5_000;
 const VISIBLE_ASCII = /^[\x21-\x7E]+$/;
 
-interface Outstanding {
-  message: JsonRpcRequest;
-  session: string | undefined;
-  /** Aborts the POST of a modern request: its cancellation. */
-  cancel: AbortController | undefined;
-}
-
 /** A client transport for the Streamable HTTP transport. */
 export class StreamableHttpClientTransport implements Transport {
   readonly #url: URL;
   readonly #options: StreamableHttpClientOptions;
-  readonly #fetch: FetchLike;
   readonly #closing = new AbortController();
+  readonly #endpoint: Endpoint;
   #sink: TransportSink | undefined;
   #sessionId: string | undefined;
   #protocolVersion: string | undefined;
   #closed = false;
-  readonly #outstanding = new Map<RequestId, Outstanding>();
-  readonly #initializeIds = new Set<RequestId>();
+  readonly #outstanding = new OutstandingRequests();
   readonly #streams: SseStreams;
-  #recovery: Promise<void> | undefined;
-  readonly #recoveries = new Map<string, Promise<void>>();
+  readonly #recovery: SessionRecovery;
 
   constructor(url: URL | string, options: StreamableHttpClientOptions = {}) {
     this.#url = new URL(url);
     this.#options = options;
-    this.#fetch = defaultFetch(options);
+    this.#endpoint = new Endpoint(this.#url, options, this.#closing.signal, () => this.#protocolVersion);
     this.#sessionId = options.sessionId;
     this.#protocolVersion = options.protocolVersion;
     this.#streams = new SseStreams(this.#streamHost(), { ...DEFAULT_RECONNECT_POLICY, ...options.reconnect });
+    this.#recovery = new SessionRecovery(this.#recoveryHost(), options);
   }
 
   /** The MCP endpoint. */
@@ -118,8 +106,9 @@ export class StreamableHttpClientTransport implements Transport {
       body = kept;
     }
     const modern = Array.isArray(body) ? undefined : modernVersionOf(body);
-    if (modern === undefined && this.#recovery && !list.every(passesDuringRecovery)) {
-      await this.#recovery.catch(() => {});
+    const recovery = this.#recovery.current;
+    if (modern === undefined && recovery && !list.every(passesDuringRecovery)) {
+      await recovery.catch(() => {});
       this.#assertOpen();
     }
     await this.#post(body, list, {
@@ -140,7 +129,7 @@ export class StreamableHttpClientTransport implements Transport {
     const outstanding =
       typeof id === 'string' || typeof id === 'number' ? this.#outstanding.get(id) : undefined;
     if (outstanding?.cancel) {
-      this.#forget(outstanding.message.id);
+      this.#outstanding.forget(outstanding.message.id);
       outstanding.cancel.abort(new Error(`Request ${JSON.stringify(id)} was cancelled.`));
       return true;
     }
@@ -151,7 +140,7 @@ export class StreamableHttpClientTransport implements Transport {
   async terminateSession(): Promise<void> {
     const session = this.#sessionId;
     if (session === undefined) return;
-    await this.#delete(session, combinedSignal(this.#closing.signal, this.#options));
+    await this.#endpoint.delete(session, combinedSignal(this.#closing.signal, this.#options));
     if (this.#sessionId === session) this.#sessionId = undefined;
     this.#streams.stop(session);
   }
@@ -164,7 +153,7 @@ export class StreamableHttpClientTransport implements Transport {
     const session = this.#sessionId;
     if (session !== undefined && this.#options.terminateOnClose !== false) {
       try {
-        await this.#delete(session, AbortSignal.timeout(DELETE_TIMEOUT));
+        await this.#endpoint.delete(session, AbortSignal.timeout(DELETE_TIMEOUT));
       } catch (error) {
         this.#report(asError(error));
       }
@@ -196,36 +185,25 @@ export class StreamableHttpClientTransport implements Transport {
     const requests = list.filter(isRequest);
     const controller = new AbortController();
     for (const r of requests) {
-      this.#outstanding.set(r.id, {
-        message: r,
-        session,
-        cancel: modern === undefined ? undefined : controller,
-      });
-      if (initializing && r.method === 'initialize') this.#initializeIds.add(r.id);
+      this.#outstanding.add(
+        r.id,
+        { message: r, session, cancel: modern === undefined ? undefined : controller },
+        initializing && r.method === 'initialize',
+      );
     }
     for (const m of list) {
       const cancelled = isNotification(m) && m.method === 'notifications/cancelled' && m.params?.requestId;
-      if (typeof cancelled === 'string' || typeof cancelled === 'number') this.#forget(cancelled);
+      if (typeof cancelled === 'string' || typeof cancelled === 'number') this.#outstanding.forget(cancelled);
     }
     let response: Response;
     try {
-      response = await fetchWithAuthRetry(this.#options, async () =>
-        this.#fetch(this.#url, {
-          ...this.#options.requestInit,
-          redirect: 'manual',
-          method: 'POST',
-          headers: await buildHeaders(this.#options, {
-            ...how.extra,
-            accept: ACCEPT_POST,
-            'content-type': 'application/json',
-            ...own,
-          }),
-          body: JSON.stringify(body),
-          signal: AbortSignal.any([controller.signal, combinedSignal(this.#closing.signal, this.#options)]),
-        }),
+      response = await this.#endpoint.post(
+        body,
+        { ...how.extra, accept: ACCEPT_POST, 'content-type': 'application/json', ...own },
+        controller.signal,
       );
     } catch (error) {
-      for (const r of requests) this.#forget(r.id);
+      for (const r of requests) this.#outstanding.forget(r.id);
       if (this.#closed) throw new ConnectionClosedError('The Streamable HTTP transport is closed.');
       if (controller.signal.aborted) return; // the caller cancelled the request
       throw new LocalError(`POST ${this.#url.href} failed: ${describeFetchFailure(error, this.#url)}`, {
@@ -238,13 +216,13 @@ export class StreamableHttpClientTransport implements Transport {
     }
     if (response.status === 404 && session !== undefined) {
       discardBody(response);
-      return this.#sessionGone(session, list);
+      return this.#recovery.sessionGone(session, list);
     }
     if (!response.ok) {
       const error = await HttpStatusError.from('POST', this.#url, response);
       // Without a JSON-RPC error in the body no MCP server answered: a local failure, not the peer's.
       if (reject || requests.length === 0 || error.rpcError === undefined) {
-        for (const r of requests) this.#forget(r.id);
+        for (const r of requests) this.#outstanding.forget(r.id);
         throw error;
       }
       for (const r of requests) this.#deliver(error.toResponse(r.id), undefined);
@@ -297,12 +275,9 @@ export class StreamableHttpClientTransport implements Transport {
         problem = `a JSON body that could not be read: ${asError(error).message}`;
       }
     } else {
-      const page = describeBody(await readTextBounded(response, 64 * 1024).catch(() => ''));
-      for (const r of requests) this.#forget(r.id);
-      throw new LocalError(
-        `POST ${this.#url.href} answered with Content-Type ${type ?? '(none)'}${page ? ` (${page})` : ''}, ` +
-          `neither application/json nor text/event-stream; ${NOT_MCP_ADVICE}.`,
-      );
+      const text = await readTextBounded(response, 64 * 1024).catch(() => '');
+      for (const r of requests) this.#outstanding.forget(r.id);
+      throw new LocalError(notMcpContentType(this.#url, type, text));
     }
     this.#answerMissing(requests, problem);
   }
@@ -325,18 +300,12 @@ export class StreamableHttpClientTransport implements Transport {
     if (c.kind === 'response' && c.message.id !== null) {
       const id = c.message.id;
       stream?.pending.delete(id);
-      this.#outstanding.delete(id);
-      if (this.#initializeIds.delete(id) && 'result' in c.message) {
+      if (this.#outstanding.forget(id) && 'result' in c.message) {
         const version = c.message.result.protocolVersion;
         if (typeof version === 'string') this.#protocolVersion = version;
       }
     }
     this.#sink?.receive(value);
-  }
-
-  #forget(id: RequestId): void {
-    this.#outstanding.delete(id);
-    this.#initializeIds.delete(id);
   }
 
   #startNewSession(): void {
@@ -357,14 +326,6 @@ export class StreamableHttpClientTransport implements Transport {
     this.#sessionId = id;
   }
 
-  #headers(own: Record<string, string | undefined>, session?: string, version?: string): Promise<Headers> {
-    return buildHeaders(this.#options, {
-      ...own,
-      'mcp-session-id': session,
-      'mcp-protocol-version': version,
-    });
-  }
-
   #openGetStream(): void {
     if (!this.#closed && this.#options.openGetStream !== false) this.#streams.openGet(this.#sessionId);
   }
@@ -373,27 +334,11 @@ export class StreamableHttpClientTransport implements Transport {
     return {
       url: this.#url,
       isClosed: () => this.#closed,
-      get: (stream) =>
-        fetchWithAuthRetry(this.#options, async () =>
-          this.#fetch(this.#url, {
-            ...this.#options.requestInit,
-            redirect: 'manual',
-            method: 'GET',
-            headers: await this.#headers(
-              { accept: 'text/event-stream', 'last-event-id': stream.lastEventId },
-              stream.session,
-              this.#protocolVersion,
-            ),
-            signal: AbortSignal.any([
-              stream.controller.signal,
-              combinedSignal(this.#closing.signal, this.#options),
-            ]),
-          }),
-        ),
+      get: (stream) => this.#endpoint.get(stream),
       deliver: (value, stream) => this.#deliver(value, stream),
       waiting: (id) => this.#outstanding.has(id),
       sessionGone: (session) => {
-        this.#sessionGone(session, []).catch(() => {});
+        this.#recovery.sessionGone(session, []).catch(() => {});
       },
       report: (error) => this.#report(error),
     };
@@ -401,57 +346,24 @@ export class StreamableHttpClientTransport implements Transport {
 
   // ---- session expiry ----------------------------------------------------------------------------
 
-  /** HTTP 404 to a request carrying `session`: the session ended. Recover, or close. */
-  async #sessionGone(session: string, list: JsonRpcMessage[]): Promise<void> {
-    if (session === this.#sessionId) {
-      this.#sessionId = undefined;
-      this.#protocolVersion = undefined;
-      this.#streams.stop(session);
-      const handler = this.#options.onSessionExpired;
-      if (!handler) {
-        const error = new SessionExpiredError(session);
-        this.#fail(error);
-        throw error;
-      }
-      const recovery = this.#recover(session, handler);
-      this.#recovery = recovery;
-      this.#recoveries.set(session, recovery);
-      recovery.catch(() => {});
-    }
-    const recovery = this.#recoveries.get(session);
-    if (!recovery) {
-      if (this.#closed) throw new ConnectionClosedError('The Streamable HTTP transport is closed.');
-      throw new SessionExpiredError(session);
-    }
-    await recovery;
-    for (const m of list) {
-      if (
-        isNotification(m) &&
-        m.method !== 'notifications/initialized' &&
-        m.method !== 'notifications/cancelled'
-      ) {
-        await this.send(m);
-      }
-    }
-    if (list.some(isResponse)) {
-      throw new Error(`An answer to a request of the ended session ${session} was dropped.`);
-    }
+  #recoveryHost(): RecoveryHost {
+    return {
+      sessionId: () => this.#sessionId,
+      endSession: (session) => {
+        this.#sessionId = undefined;
+        this.#protocolVersion = undefined;
+        this.#streams.stop(session);
+      },
+      isClosed: () => this.#closed,
+      fail: (error) => this.#fail(error),
+      send: (message) => this.send(message),
+      resend: (session) => this.#resend(session),
+    };
   }
 
-  async #recover(session: string, handler: () => Promise<void> | void): Promise<void> {
-    try {
-      await handler();
-    } catch (error) {
-      this.#recovery = undefined;
-      const e = new SessionExpiredError(session, { cause: error });
-      this.#fail(e);
-      throw e;
-    }
-    this.#recovery = undefined;
-    if (this.#closed) throw new ConnectionClosedError('The Streamable HTTP transport is closed.');
-    const again = [...this.#outstanding.values()]
-      .filter((o) => o.session === session && o.message.method !== 'initialize')
-      .map((o) => o.message);
+  /** Sends the requests of the ended `session` again; one that cannot be sent is answered with an error. */
+  async #resend(session: string): Promise<void> {
+    const again = this.#outstanding.resendable(session);
     await Promise.all(
       again.map((m) =>
         this.#post(m, [m], { reject: false, extra: undefined, modern: undefined }).catch((error: unknown) => {
@@ -474,42 +386,9 @@ export class StreamableHttpClientTransport implements Transport {
     this.#sink?.closed(error);
   }
 
-  async #delete(session: string, signal: AbortSignal): Promise<void> {
-    const response = await fetchWithAuthRetry(this.#options, async () =>
-      this.#fetch(this.#url, {
-        ...this.#options.requestInit,
-        redirect: 'manual',
-        method: 'DELETE',
-        headers: await this.#headers({}, session, this.#protocolVersion),
-        signal,
-      }),
-    );
-    if (response.ok || response.status === 404 || response.status === 405) {
-      discardBody(response);
-      return;
-    }
-    throw await HttpStatusError.from('DELETE', this.#url, response);
-  }
-
   #report(error: Error): void {
     this.#options.onerror?.(error);
   }
-}
-
-/** How one POST is sent. */
-interface PostOptions {
-  /** Reject with HttpStatusError on an HTTP error status instead of answering the requests. */
-  reject: boolean;
-  /** Extra headers of this message (`SendOptions.headers`). */
-  extra: Record<string, string> | undefined;
-  /** The protocol version of a modern message (from its `_meta`); undefined for a legacy one. */
-  modern: string | undefined;
-}
-
-/** Messages that go out at once while a new session is being set up. */
-function passesDuringRecovery(m: JsonRpcMessage): boolean {
-  if (isResponse(m)) return true;
-  return m.method === 'initialize' || m.method === 'notifications/initialized';
 }
 
 function asError(error: unknown): Error {
