@@ -62,8 +62,10 @@ export interface SessionHost {
 export interface HostServeOptions {
   /** Facts of the HTTP request (the caller, the version header). */
   info: MessageInfo;
-  /** The request's `_meta` envelope, read once by the header checks. */
-  envelope: RequestEnvelope;
+  /** The request's `_meta` envelope, read once by the header checks (2026-07-28). */
+  envelope?: RequestEnvelope;
+  /** The legacy revision to serve the request at without a session (a handler with `sessions: false`). */
+  revision?: string;
   /** Aborted when the client goes; its signal is made when first read. */
   signal: { readonly signal: AbortSignal };
   /** Sends a notification of the request ahead of its response. */

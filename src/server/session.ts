@@ -199,16 +199,7 @@ export class ServerSession implements SessionInfo, ContextHost {
         'This session is already initialized; start a new session instead.',
       );
     }
-    const p = params as Partial<InitializeParams> | undefined;
-    if (!p || typeof p.protocolVersion !== 'string') {
-      throw new McpError(ErrorCode.InvalidParams, "initialize needs 'protocolVersion' (a string).");
-    }
-    if (p.capabilities !== undefined && (typeof p.capabilities !== 'object' || p.capabilities === null)) {
-      throw new McpError(ErrorCode.InvalidParams, "initialize needs 'capabilities' to be an object.");
-    }
-    if (p.clientInfo !== undefined && (typeof p.clientInfo !== 'object' || p.clientInfo === null)) {
-      throw new McpError(ErrorCode.InvalidParams, "initialize needs 'clientInfo' to be an object.");
-    }
+    const p = readInitialize(params);
     const revision = negotiateVersion(p.protocolVersion, this.#server.supportedRevisions);
     this.#revision = revision;
     this.#clientInfo = p.clientInfo;
@@ -249,4 +240,19 @@ export class ServerSession implements SessionInfo, ContextHost {
 /** Whether a value names a revision this server can run a session at. */
 export function isSupported(server: SessionServer, revision: unknown): revision is LegacyRevision {
   return isLegacyRevision(revision) && server.supportedRevisions.includes(revision);
+}
+
+/** The params of `initialize`, checked: a -32602 error names what is missing. */
+export function readInitialize(params: Params | undefined): InitializeParams {
+  const p = params as Partial<InitializeParams> | undefined;
+  if (!p || typeof p.protocolVersion !== 'string') {
+    throw new McpError(ErrorCode.InvalidParams, "initialize needs 'protocolVersion' (a string).");
+  }
+  if (p.capabilities !== undefined && (typeof p.capabilities !== 'object' || p.capabilities === null)) {
+    throw new McpError(ErrorCode.InvalidParams, "initialize needs 'capabilities' to be an object.");
+  }
+  if (p.clientInfo !== undefined && (typeof p.clientInfo !== 'object' || p.clientInfo === null)) {
+    throw new McpError(ErrorCode.InvalidParams, "initialize needs 'clientInfo' to be an object.");
+  }
+  return p as InitializeParams;
 }
