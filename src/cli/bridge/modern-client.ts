@@ -72,6 +72,7 @@ export class ModernClientFront implements Front {
       },
       { signal },
     )) as unknown as InitializeResult;
+    // revision: checks what the upstream server answered, a fact of the wire
     if (!isLegacyRevision(init.protocolVersion)) {
       throw new McpError(
         ErrorCode.InternalError,
