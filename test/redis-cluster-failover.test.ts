@@ -23,6 +23,9 @@ import {
   until,
 } from './support/redis-topology.ts';
 
+/** The check reads every answered event after the run, so finished streams stay that long. */
+const KEEP_FINISHED_MS = 120_000;
+
 let topology: ClusterTopology;
 let nodes: Node[];
 
@@ -31,7 +34,10 @@ beforeAll(async () => {
   nodes = [];
   for (const nodeId of ['a', 'b']) {
     nodes.push(
-      await startNode(topology.url, { http: { nodeId }, redis: { waitReplicas: 1, waitTimeoutMs: 1000 } }),
+      await startNode(topology.url, {
+        http: { nodeId },
+        redis: { waitReplicas: 1, waitTimeoutMs: 1000, finishedEventTtlMs: KEEP_FINISHED_MS },
+      }),
     );
   }
 }, 120_000);

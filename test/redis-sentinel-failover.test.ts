@@ -16,6 +16,9 @@ import { openSession, type SessionHeaders } from './support/redis-clients.ts';
 import { type Node, startNode } from './support/redis-nodes.ts';
 import { cli, type SentinelTopology, startRedisSentinel, until } from './support/redis-topology.ts';
 
+/** The check reads every answered event after the run, so finished streams stay that long. */
+const KEEP_FINISHED_MS = 120_000;
+
 let topology: SentinelTopology;
 let nodes: Node[];
 
@@ -27,7 +30,10 @@ beforeAll(async () => {
   nodes = [];
   for (const nodeId of ['a', 'b']) {
     nodes.push(
-      await startNode(topology.url, { http: { nodeId }, redis: { waitReplicas: 1, waitTimeoutMs: 1000 } }),
+      await startNode(topology.url, {
+        http: { nodeId },
+        redis: { waitReplicas: 1, waitTimeoutMs: 1000, finishedEventTtlMs: KEEP_FINISHED_MS },
+      }),
     );
   }
 }, 120_000);

@@ -20,6 +20,11 @@ export interface ConnectRedisOptions {
   /** Events kept per SSE stream (default 1,000). */
   maxEventsPerStream?: number;
   /**
+   * Milliseconds the events of a finished stream (its response sent) stay resumable, for a client
+   * cut off as the last event went out (default 5 seconds; 0: forgotten at once).
+   */
+  finishedEventTtlMs?: number;
+  /**
    * The safe setting for failover: each write of a session record or an event counts as done only
    * once this many replicas hold it (`WAIT`), else it fails with HTTP 503 (default 0: no waiting).
    */
@@ -81,6 +86,7 @@ export async function connectRedis(
       prefix,
       ttlMs: options.eventTtlMs,
       maxEventsPerStream: options.maxEventsPerStream,
+      finishedTtlMs: options.finishedEventTtlMs,
       durability,
     }),
     bus,

@@ -15,8 +15,42 @@
 /** The shape of `fetch` (as the transports' `FetchLike`). */
 type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
 
-type Http = typeof import('node:http');
-type IncomingMessage = import('node:http').IncomingMessage;
+/*
+ * The few shapes of node:http this file uses, written out so that the transport layer compiles
+ * without Node's types (it also runs where there is no Node).
+ */
+/** A `node:http` response (`IncomingMessage`). */
+interface IncomingMessage {
+  readonly statusCode?: number;
+  readonly statusMessage?: string;
+  readonly rawHeaders: string[];
+  readonly headers: Record<string, string | string[] | undefined> & { 'content-type'?: string };
+  readonly complete: boolean;
+  on(event: string, listener: (arg: never) => void): unknown;
+  pause(): unknown;
+  resume(): unknown;
+  destroy(error?: unknown): unknown;
+}
+/** A `node:http` request (`ClientRequest`). */
+interface ClientRequest {
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  destroy(error?: unknown): unknown;
+  end(body?: string): unknown;
+}
+/** `node:http` or `node:https`. */
+interface Http {
+  request(
+    url: URL,
+    options: { method: string; headers: Record<string, string> },
+    callback: (res: IncomingMessage) => void,
+  ): ClientRequest;
+}
+/** What of `process` decides whether this path runs. */
+interface NodeProcess {
+  readonly versions?: { node?: string; bun?: string };
+  readonly env: Record<string, string | undefined>;
+  getBuiltinModule?(id: string): unknown;
+}
 
 /** undici's registry key for the dispatcher `setGlobalDispatcher` installs. */
 const UNDICI_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
@@ -24,7 +58,7 @@ const UNDICI_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
 const loadedFetch = globalThis.fetch;
-let modules: { http: Http; https: typeof import('node:https') } | null | undefined;
+let modules: { http: Http; https: Http } | null | undefined;
 
 /** The node:http fetch, or undefined where this is not Node (or too old a Node to reach its modules). */
 export function nodeFetch(): FetchLike | undefined {
@@ -32,8 +66,8 @@ export function nodeFetch(): FetchLike | undefined {
   return modules === null ? undefined : fetchOnNode;
 }
 
-function loadModules(): { http: Http; https: typeof import('node:https') } | null {
-  const proc = (globalThis as { process?: NodeJS.Process }).process;
+function loadModules(): { http: Http; https: Http } | null {
+  const proc = (globalThis as { process?: NodeProcess }).process;
   if (proc?.versions?.node === undefined || proc.versions.bun !== undefined || 'Deno' in globalThis) {
     return null;
   }
@@ -41,7 +75,7 @@ function loadModules(): { http: Http; https: typeof import('node:https') } | nul
   if (proc.env.NODE_USE_ENV_PROXY) return null;
   return {
     http: proc.getBuiltinModule('node:http') as Http,
-    https: proc.getBuiltinModule('node:https') as typeof import('node:https'),
+    https: proc.getBuiltinModule('node:https') as Http,
   };
 }
 
@@ -76,14 +110,14 @@ function exchange(
   body: string | undefined,
   signal: AbortSignal | null | undefined,
 ): Promise<Response> {
-  const { http, https } = modules as { http: Http; https: typeof import('node:https') };
+  const { http, https } = modules as { http: Http; https: Http };
   return new Promise<Response>((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
       return;
     }
     let settled = false;
-    let request: import('node:http').ClientRequest;
+    let request: ClientRequest;
     const onAbort = (): void => {
       request.destroy(signal?.reason);
     };
