@@ -113,17 +113,71 @@ describe('stateless legacy mode (sessions: false)', () => {
     const res = await post(s.url, callTool(1, 'test_simple_text'), { 'mcp-protocol-version': '2025-06-18' });
     expect(res.status).toBe(200);
     expect(res.headers.get('mcp-session-id')).toBeNull();
-    expect(messages((await readEvents(res)).events)).toEqual([
-      {
-        jsonrpc: '2.0',
-        id: 1,
-        result: { content: [{ type: 'text', text: 'This is a simple text response for testing.' }] },
-      },
-    ]);
+    // Nothing to send before the result: one JSON body, no stream.
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      result: { content: [{ type: 'text', text: 'This is a simple text response for testing.' }] },
+    });
     const noHeader = await post(s.url, { jsonrpc: '2.0', id: 2, method: 'tools/list' });
-    const listed = messages((await readEvents(noHeader)).events)[0] as { result: { tools: unknown[] } };
+    const listed = (await noHeader.json()) as { result: { tools: unknown[] } };
     expect(listed.result.tools.length).toBeGreaterThan(0);
     expect(s.handler.sessionCount).toBe(0);
+  });
+
+  it('streams the notifications a request sends before its result, then ends the stream', async () => {
+    const s = await start(createReferenceServer(), { sessions: false });
+    const res = await post(s.url, callTool(7, 'test_tool_with_logging'), {
+      'mcp-protocol-version': '2025-06-18',
+    });
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const got = messages((await readEvents(res)).events);
+    expect(got.map((m) => m.method ?? `result ${m.id}`)).toEqual([
+      'notifications/message',
+      'notifications/message',
+      'notifications/message',
+      'result 7',
+    ]);
+  });
+
+  it('answers initialize without opening a session, and a 2025-03-26 batch in one answer', async () => {
+    const server = createReferenceServer();
+    const s = await start(server, { sessions: false, jsonResponse: true });
+    const init = await post(s.url, initializeBody());
+    expect(((await init.json()) as { result: { protocolVersion: string } }).result.protocolVersion).toBe(
+      '2025-11-25',
+    );
+    expect(server.sessions.size).toBe(0);
+    const batch = await post(
+      s.url,
+      [
+        { jsonrpc: '2.0', id: 'a', method: 'ping' },
+        { jsonrpc: '2.0', method: 'notifications/initialized' },
+        { jsonrpc: '2.0', id: 'b', method: 'tools/list' },
+      ],
+      { 'mcp-protocol-version': '2025-03-26' },
+    );
+    expect(batch.status).toBe(200);
+    const answers = (await batch.json()) as { id: string; result: Record<string, unknown> }[];
+    expect(answers.map((a) => a.id).sort()).toEqual(['a', 'b']);
+    expect(answers.find((a) => a.id === 'b')?.result.tools).toBeInstanceOf(Array);
+    const onlyNotification = await post(s.url, { jsonrpc: '2.0', method: 'notifications/initialized' });
+    expect(onlyNotification.status).toBe(202);
+    expect(server.sessions.size).toBe(0);
+  });
+
+  it('ends a request that asks the client for something: without a session the answer has no way back', async () => {
+    const server = new McpServer({ name: 'asks', version: '1.0.0' });
+    server.tool('ask', { description: 'Asks the client for its roots.' }, async (_args, ctx) => {
+      await ctx.listRoots();
+      return 'never';
+    });
+    const s = await start(server, { sessions: false });
+    const res = await post(s.url, callTool(3, 'ask'), { 'mcp-protocol-version': '2025-06-18' });
+    const answer = (await res.json()) as { result?: { isError?: boolean; content: { text: string }[] } };
+    expect(JSON.stringify(answer)).toMatch(/roots/);
+    expect(answer.result?.isError ?? true).toBe(true);
   });
 
   it('serves 2026-07-28 requests too', async () => {

@@ -34,6 +34,27 @@ describe('RedisEventStore', () => {
     expect(page?.ended).toBe(true);
     for (const id of ['nope', 's1_1-x', 'gone_1-0']) expect(await eventStore.streamOf(id)).toBeUndefined();
   });
+
+  it('keeps a finished stream resumable for finishedEventTtlMs, then forgets it; 0 forgets it at once', async () => {
+    const short = await connectRedis(redis.url, { prefix: 'f:', finishedEventTtlMs: 300 });
+    const none = await connectRedis(redis.url, { prefix: 'z:', finishedEventTtlMs: 0 });
+    others.push(short, none);
+    const finished = await short.eventStore.append('done', '{"n":1}');
+    await short.eventStore.append('done', '{"n":2}');
+    const open = await short.eventStore.append('open', '{"n":1}');
+    await short.eventStore.finish?.('done');
+    const ttl = await short.client.pttl('f:stream:{done}');
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(300);
+    expect(await short.client.pttl('f:stream:{open}')).toBeGreaterThan(60_000);
+    expect(await short.eventStore.streamOf(finished)).toBe('done');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await short.eventStore.streamOf(finished)).toBeUndefined();
+    expect(await short.eventStore.streamOf(open)).toBe('open');
+    const gone = await none.eventStore.append('done', '{"n":1}');
+    await none.eventStore.finish?.('done');
+    expect(await none.eventStore.streamOf(gone)).toBeUndefined();
+  });
 });
 
 describe('RedisSessionStore', () => {

@@ -1,5 +1,6 @@
 /**
- * A stateless request (2026-07-28) is served by the transport-free exchange: no session record, no
+ * A request without a session — of the stateless revision 2026-07-28, or of a legacy revision on a
+ * handler with `sessions: false` — is served by the transport-free exchange: no session record, no
  * JSON-RPC peer, no timer, and a short path from the Node adapter to the tool handler.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -35,23 +36,16 @@ const { McpServer } = await import('../src/server/index.ts');
 
 const MODERN = '2026-07-28';
 
-function modernCall(id: number, text: string) {
-  return {
-    jsonrpc: '2.0',
-    id,
-    method: 'tools/call',
-    params: {
-      name: 'echo',
-      arguments: { text },
-      _meta: {
-        'io.modelcontextprotocol/protocolVersion': MODERN,
-        'io.modelcontextprotocol/clientCapabilities': {},
-      },
-    },
+function call(revision: string, id: number, text: string) {
+  const meta = {
+    'io.modelcontextprotocol/protocolVersion': MODERN,
+    'io.modelcontextprotocol/clientCapabilities': {},
   };
+  const params = { name: 'echo', arguments: { text }, ...(revision === MODERN ? { _meta: meta } : {}) };
+  return { jsonrpc: '2.0', id, method: 'tools/call', params };
 }
 
-describe('the stateless exchange', () => {
+describe.each([MODERN, '2025-06-18'])('the stateless exchange at %s', (revision) => {
   let stacks: string[];
   let url: string;
   let close: () => Promise<void>;
@@ -80,11 +74,10 @@ describe('the stateless exchange', () => {
       headers: {
         'content-type': 'application/json',
         accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': MODERN,
-        'mcp-method': 'tools/call',
-        'mcp-name': 'echo',
+        'mcp-protocol-version': revision,
+        ...(revision === MODERN ? { 'mcp-method': 'tools/call', 'mcp-name': 'echo' } : {}),
       },
-      body: JSON.stringify(modernCall(id, text)),
+      body: JSON.stringify(call(revision, id, text)),
     }).then(async (r) => ({ status: r.status, body: await r.json() }));
 
   it('makes no session, no peer and no timer for a stateless tools/call', async () => {

@@ -98,6 +98,7 @@ export class ClientSession {
       throw new UsageError(`--era is auto, modern or legacy, not '${era}'.`);
     }
     const version = options.protocolVersion;
+    // revision: validates a version the user typed
     if (version !== undefined && !isLegacyRevision(version)) {
       throw new UsageError(
         `--protocol-version takes a stateful revision (2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25), not '${version}'; use --era modern for 2026-07-28.`,

@@ -104,6 +104,7 @@ export async function probeModern(
       return modern ? result : undefined;
     } catch (error) {
       if (options.signal?.aborted) throw error;
+      // revision: era negotiation: the server's answer to server/discover decides the era
       if (!isModernError(error)) {
         if (options.insist) throw error;
         return undefined;
@@ -111,6 +112,7 @@ export async function probeModern(
       const supported = ((error as McpError).data as { supported?: unknown } | undefined)?.supported;
       const list = Array.isArray(supported) ? supported : [];
       if (list.includes(MODERN_REVISION)) continue; // a passing disagreement: try once more
+      // revision: era negotiation: the versions the server says it supports
       if (!options.insist && list.some((v) => isLegacyRevision(v))) return undefined;
       throw error;
     }
@@ -125,6 +127,7 @@ export async function initializeLegacy(
   signal: AbortSignal | undefined,
 ): Promise<InitializeResult> {
   const result = await peer.request<InitializeResult>('initialize', params as unknown as Params, { signal });
+  // revision: checks the version the server answered, a fact of the wire
   if (!isLegacyRevision(result.protocolVersion)) {
     throw new McpError(
       ErrorCode.InvalidRequest,

@@ -134,6 +134,7 @@ export class Tasks {
     const params = request.params ?? {};
     const settings = typeof params.name === 'string' ? this.#tools.get(params.name) : undefined;
     const meta = params._meta as Record<string, unknown> | undefined;
+    // revision: the Tasks extension is defined for 2026-07-28 only; middleware sees the raw envelope
     if (!settings || meta?.[MetaKey.protocolVersion] !== MODERN_REVISION) return next();
     if (!declaresTasks(meta[MetaKey.clientCapabilities])) {
       if (settings.taskSupport === 'required') throw tasksNotDeclared(`The tool '${params.name}'`);

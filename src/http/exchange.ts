@@ -1,7 +1,8 @@
 /**
- * The HTTP answer to one request of the stateless revision 2026-07-28: one JSON body, or, once the
- * server has a notification to send before the result (progress, a log line, a subscription
- * acknowledgement), an SSE stream that ends after the result. No session, no ids on events, no
+ * The HTTP answer to a POST served without a session (a request of the stateless revision
+ * 2026-07-28, or the requests of a legacy POST on a handler without sessions): one JSON body, or,
+ * once the server has a notification to send before the result (progress, a log line, a
+ * subscription acknowledgement), an SSE stream that ends after the last result. No session, no ids on events, no
  * resumption; the client closing the stream cancels the request. A host with `serve` (McpServer)
  * answers through `notify` and `finish`; a host with only `connect` gets it as a Transport.
  */
@@ -27,6 +28,12 @@ export interface ExchangeSettings {
   onError: (error: Error) => void;
   /** Called once when the exchange is over, whoever ended it. */
   onDone: (exchange: ModernExchange) => void;
+  /** The responses to wait for (the requests of a legacy batch); default 1. */
+  count?: number;
+  /** Answer in JSON with an array (the POST was a batch). */
+  batch?: boolean;
+  /** The HTTP status of a JSON-RPC error answered in JSON; default `modernErrorStatus`. */
+  errorStatus?: (code: number) => number;
 }
 
 /** The HTTP status for a JSON-RPC error of a 2026-07-28 request answered in JSON. */
@@ -60,10 +67,15 @@ export class ModernExchange implements Transport {
   readonly #settings: ExchangeSettings;
   readonly #onAbort = () => void this.terminate();
   #controller: AbortController | undefined;
+  /** Responses still to come. */
+  #left: number;
+  /** The texts of responses kept for one JSON answer (a batch). */
+  readonly #texts: string[] = [];
 
   constructor(signal: AbortSignal, settings: ExchangeSettings) {
     this.#signal = signal;
     this.#settings = settings;
+    this.#left = settings.count ?? 1;
     this.response = new Promise((resolve) => {
       this.#resolve = resolve;
     });
@@ -138,6 +150,8 @@ export class ModernExchange implements Transport {
     });
     this.#conn = conn;
     this.#answer(sseResponse(conn, SSE_HEADERS));
+    // Responses of a batch that came before the stream opened go first.
+    for (const text of this.#texts.splice(0)) conn.event(text, undefined, 'message');
     return conn;
   }
 
@@ -149,11 +163,19 @@ export class ModernExchange implements Transport {
 
   #finish(response: JsonRpcResponse): void {
     const text = messageText(response);
+    const last = --this.#left <= 0;
     if (this.#conn) {
       this.#conn.event(text, undefined, 'message');
+      if (!last) return;
       this.#conn.end();
+    } else if (this.#settings.batch) {
+      this.#texts.push(text);
+      if (!last) return;
+      this.#answer(jsonResponse(200, `[${this.#texts.join(',')}]`));
     } else {
-      const status = 'error' in response ? modernErrorStatus(response.error.code) : 200;
+      if (!last) return;
+      const status =
+        'error' in response ? (this.#settings.errorStatus ?? modernErrorStatus)(response.error.code) : 200;
       this.#answer(jsonResponse(status, text));
     }
     void this.terminate();

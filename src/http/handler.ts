@@ -6,12 +6,12 @@
  */
 import { ErrorCode, LEGACY_REVISIONS, MODERN_REVISION, type RequestId } from '../protocol/index.ts';
 import { StoreUnavailableError } from '../store/index.ts';
-import { type Caller, checkRequestScopes, principalOf, withoutCredentials } from './auth.ts';
+import { type Caller, checkRequestScopes } from './auth.ts';
 import { PROVIDED_BODIES } from './beside.ts';
 import { Cluster } from './cluster.ts';
 import type { HandlerContext } from './context.ts';
+import { authenticate, authMetadata, composeEdge, type Endpoint, hostAndOrigin, route } from './edge.ts';
 import type { ModernExchange } from './exchange.ts';
-import { checkHostAndOrigin } from './guard.ts';
 import { openLegacySse, postLegacyMessage } from './legacy-sse.ts';
 import { serveModernPost } from './modern.ts';
 import { isModernPost } from './modern-check.ts';
@@ -82,38 +82,30 @@ export function createHttpHandler(host: SessionHost, options?: HttpHandlerOption
     cluster,
   };
 
+  const routes = new Map<string, Endpoint>([
+    [resolved.mcpPath, (e) => serveEndpoint(e.request, ctx, e.caller)],
+  ]);
+  if (resolved.legacySse) {
+    if (!routes.has(resolved.ssePath)) {
+      routes.set(resolved.ssePath, (e) => openLegacySse(e.request, ctx, e.caller));
+    }
+    if (!routes.has(resolved.messagesPath)) {
+      routes.set(resolved.messagesPath, (e) =>
+        postLegacyMessage(e.request, new URL(e.incoming.url), ctx, e.caller),
+      );
+    }
+  }
+  const auth = resolved.auth;
+  const edge = composeEdge([
+    ...(auth ? [authMetadata(auth)] : []),
+    hostAndOrigin(resolved),
+    route(routes, resolved.mcpPath),
+    ...(auth ? [authenticate(auth)] : []),
+  ]);
+
   const answer = async (incoming: Request): Promise<Response> => {
     try {
-      const auth = resolved.auth;
-      const metadata = auth?.metadataResponse(incoming);
-      if (metadata) return metadata;
-      const denied = checkHostAndOrigin(incoming, resolved);
-      if (denied) return denied;
-      const path = pathOf(incoming.url);
-      const route =
-        path === resolved.mcpPath
-          ? 'mcp'
-          : resolved.legacySse && path === resolved.ssePath
-            ? 'sse'
-            : resolved.legacySse && path === resolved.messagesPath
-              ? 'messages'
-              : undefined;
-      if (route === undefined) {
-        return errorReply(404, TRANSPORT_ERROR, `Not Found: the MCP endpoint is ${resolved.mcpPath}.`);
-      }
-      let request = incoming;
-      let caller: Caller | undefined;
-      if (auth) {
-        if (incoming.method !== 'OPTIONS') {
-          const result = await auth.authenticate(incoming);
-          if ('response' in result) return result.response;
-          caller = { auth: result.auth, principal: principalOf(result.auth) };
-        }
-        request = withoutCredentials(incoming);
-      }
-      if (route === 'mcp') return await serveEndpoint(request, ctx, caller);
-      if (route === 'sse') return await openLegacySse(request, ctx, caller);
-      return await postLegacyMessage(request, new URL(incoming.url), ctx, caller);
+      return await edge({ incoming, request: incoming });
     } catch (error) {
       resolved.onError(error as Error);
       if (error instanceof StoreUnavailableError) {
@@ -163,29 +155,6 @@ export function createHttpHandler(host: SessionHost, options?: HttpHandlerOption
       },
     },
   }) as HttpHandler;
-}
-
-const PLAIN_PATH = /^\/[A-Za-z0-9/_~-]*$/;
-
-/**
- * The path of a request URL as `new URL(url).pathname` gives it; without parsing when the path
- * holds nothing a URL parser would rewrite (no dots, percent signs or backslashes).
- */
-function pathOf(url: string): string {
-  const scheme = url.indexOf('://');
-  if (scheme > 0) {
-    const start = url.indexOf('/', scheme + 3);
-    if (start > 0) {
-      let end = url.length;
-      const query = url.indexOf('?', start);
-      if (query >= 0) end = query;
-      const hash = url.indexOf('#', start);
-      if (hash >= 0 && hash < end) end = hash;
-      const path = url.slice(start, end);
-      if (PLAIN_PATH.test(path) && url.indexOf('@') < 0) return path;
-    }
-  }
-  return new URL(url).pathname;
 }
 
 /** The MCP endpoint: each POST goes to its era; GET and DELETE exist only with sessions. */

@@ -62,8 +62,10 @@ export interface SessionHost {
 export interface HostServeOptions {
   /** Facts of the HTTP request (the caller, the version header). */
   info: MessageInfo;
-  /** The request's `_meta` envelope, read once by the header checks. */
-  envelope: RequestEnvelope;
+  /** The request's `_meta` envelope, read once by the header checks (2026-07-28). */
+  envelope?: RequestEnvelope;
+  /** The legacy revision to serve the request at without a session (a handler with `sessions: false`). */
+  revision?: string;
   /** Aborted when the client goes; its signal is made when first read. */
   signal: { readonly signal: AbortSignal };
   /** Sends a notification of the request ahead of its response. */
@@ -96,7 +98,13 @@ export interface HttpHandlerOptions {
   messagesPath?: string;
   /** Serve the HTTP+SSE transport of 2024-11-05 too (default true; never in stateless mode). */
   legacySse?: boolean;
-  /** Stateful sessions with `Mcp-Session-Id` (default true); false: every POST stands alone. */
+  /**
+   * Stateful sessions with `Mcp-Session-Id` (default true). False: every POST stands alone, served
+   * without initialize at the revision of its `MCP-Protocol-Version` header; `initialize` answers but
+   * opens nothing; no GET stream, no DELETE; a handler cannot ask the client for input (sampling,
+   * elicitation, roots fail at once saying sessions are needed). Answers are JSON unless a request
+   * sends notifications before its result.
+   */
   sessions?: boolean;
   /** Answer requests with one JSON body instead of an SSE stream (default false). */
   jsonResponse?: boolean;

@@ -1,22 +1,26 @@
 /**
- * Streamable HTTP of the stateful revisions without sessions: every POST is served by a fresh
- * transport connected to the host and closed once its answer is complete (or its client has gone).
- * Its messages are marked stateless, so the server serves them without initialize, at the revision
- * of the `MCP-Protocol-Version` header. GET and DELETE are not offered.
+ * Streamable HTTP of the stateful revisions without sessions: the requests of every POST are served
+ * without initialize, at the revision of the `MCP-Protocol-Version` header, by the host's
+ * transport-free exchange (`serve`), the same one the stateless revision 2026-07-28 takes; a host
+ * that only connects transports gets a fresh transport per POST, closed once its answer is complete
+ * (or its client has gone). Notifications and responses change nothing without a session. GET and
+ * DELETE are not offered.
  */
-import { ErrorCode } from '../protocol/index.ts';
+import { ErrorCode, type JsonRpcRequest } from '../protocol/index.ts';
 import type { Caller } from './auth.ts';
 import { requestSignal } from './beside.ts';
 import type { ParsedBody } from './body.ts';
 import type { HandlerContext } from './context.ts';
+import { ModernExchange } from './exchange.ts';
 import {
   answerPost,
   checkBatchAndIds,
   checkVersionHeader,
   DEFAULT_HEADER_REVISION,
   findInitialize,
+  HttpInfo,
 } from './post.ts';
-import { errorReply } from './reply.ts';
+import { accepted, errorReply } from './reply.ts';
 import { StreamableSession } from './session.ts';
 
 /** Serves one POST (already read) of the stateful revisions on the MCP endpoint of a stateless handler. */
@@ -34,6 +38,7 @@ export async function postStateless(
   const version = request.headers.get('mcp-protocol-version') ?? DEFAULT_HEADER_REVISION;
   const refused = checkBatchAndIds(body, version, () => false);
   if (refused) return refused;
+  if (ctx.host.serve) return serveStateless(request, body, ctx, version, caller);
   const transport = new StreamableSession(
     undefined,
     {
@@ -60,4 +65,40 @@ export async function postStateless(
   const response = await answerPost(transport, body, request, options, {}, true, caller?.auth);
   if (body.requests.length === 0) void transport.terminate();
   return response;
+}
+
+/** Serves the requests of a POST through the host's exchange: one answer, JSON or SSE. */
+function serveStateless(
+  request: Request,
+  body: ParsedBody,
+  ctx: HandlerContext,
+  version: string,
+  caller: Caller | undefined,
+): Response | Promise<Response> {
+  const { options, host } = ctx;
+  const serve = host.serve;
+  const requests = body.requests;
+  if (serve === undefined || requests.length === 0) return accepted();
+  const exchange = new ModernExchange(requestSignal(request), {
+    jsonOnly: options.jsonResponse,
+    keepAliveMs: options.keepAliveMs,
+    maxBufferedBytes: options.maxBufferedBytes,
+    onError: options.onError,
+    onDone: (e) => ctx.exchanges.delete(e),
+    count: requests.length,
+    batch: body.batch,
+    errorStatus: () => 200,
+  });
+  if (exchange.done) return new Response(null, { status: 499 });
+  ctx.exchanges.add(exchange);
+  const info = new HttpInfo(request, version);
+  info.stateless = true;
+  if (caller) info.auth = caller.auth;
+  const notify = exchange.notify.bind(exchange);
+  const one = (message: JsonRpcRequest) =>
+    serve
+      .call(host, message, { info, revision: version, signal: exchange, notify })
+      .then((response) => exchange.finish(response), options.onError);
+  for (const message of requests) void one(message);
+  return exchange.response;
 }

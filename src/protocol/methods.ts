@@ -107,6 +107,9 @@ export const SERVER_REQUEST_METHODS = [
   ...methodsWhere((f) => f.to === 'client'),
 ] as readonly string[] as readonly ['ping', 'sampling/createMessage', 'roots/list', 'elicitation/create'];
 
+/** The server→client requests a 2026-07-28 server makes as input requests (all but `ping`). */
+export const INPUT_REQUEST_METHODS: ReadonlySet<string> = new Set(methodsWhere((f) => f.to === 'client'));
+
 /** A server→client request method. */
 export type ServerRequestMethod = (typeof SERVER_REQUEST_METHODS)[number];
 

@@ -1,6 +1,6 @@
 /**
- * The transport-free exchange: one request of the stateless revision goes in, its notifications and
- * one response come out. No session record, no JSON-RPC peer, no correlation map and no timer unless
+ * The transport-free exchange: one request without a session (of the stateless revision, or of a
+ * legacy one served statelessly) goes in, its notifications and one response come out. No session record, no JSON-RPC peer, no correlation map and no timer unless
  * a handler asks for one; middleware runs around it as around a session's requests, and it ends in
  * the same dispatcher.
  */
@@ -41,6 +41,12 @@ export interface ServeOptions {
   signal?: AbortSignal | { readonly signal: AbortSignal };
   /** The request's `_meta` envelope when the caller has read it already (HTTP checks its headers). */
   envelope?: RequestEnvelope;
+  /**
+   * Serve the request at this legacy revision without a session (stateless HTTP of the revisions
+   * 2024-11-05 … 2025-11-25, the transport's protocol version header). Absent: the request is of
+   * the stateless revision 2026-07-28.
+   */
+  revision?: string;
 }
 
 const NEVER: AbortSignal = new AbortController().signal;
@@ -54,6 +60,7 @@ export class ExchangeRequest implements MiddlewareRequest, InboundContext, Moder
   readonly info: MessageInfo | undefined;
   readonly #signal: AbortSignal | { readonly signal: AbortSignal };
   readonly envelope: RequestEnvelope | undefined;
+  readonly revision: string | undefined;
   readonly #notify: ServeOptions['notify'];
   /** When the last progress notification went out (0: none). */
   progressAt = 0;
@@ -65,6 +72,7 @@ export class ExchangeRequest implements MiddlewareRequest, InboundContext, Moder
     this.info = options.info;
     this.#signal = options.signal ?? NEVER;
     this.envelope = options.envelope;
+    this.revision = options.revision;
     this.#notify = options.notify;
   }
 

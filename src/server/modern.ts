@@ -34,6 +34,7 @@ export function admitModern(
   supported: readonly string[],
   serves: (method: string, revision: Revision) => boolean,
 ): void {
+  // revision: admitting a request checks the version its envelope names
   if (envelope.protocolVersion !== MODERN_REVISION) {
     throw new McpError(
       ErrorCode.UnsupportedProtocolVersion,

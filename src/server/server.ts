@@ -44,6 +44,7 @@ import {
   type TemplateEntry,
 } from './resources.ts';
 import { type ModernHost, serveModern } from './serve-modern.ts';
+import { type StatelessHost, serveStateless } from './serve-stateless.ts';
 import { ServerSession, type SessionServer } from './session.ts';
 import { LEFT_OUT, runToolHooks, type ToolRegistrationHook } from './tool-hooks.ts';
 import { toolNameProblems } from './tool-name.ts';
@@ -99,8 +100,15 @@ export class McpServer {
       serverInfo: { name: options.name, version: options.version },
       cache: options.cache,
     };
+    const stateless: StatelessHost = {
+      dispatcher: this.#dispatcher,
+      supportedRevisions: options.revisions ?? LEGACY_REVISIONS,
+      initializeResult: (revision) => this.#initializeResult(revision),
+    };
     this.#exchanges = new Exchanges(this.#middleware, (r) =>
-      serveModern(this.#modern, r.method, r.params, r, r, r.envelope),
+      r.revision === undefined || this.#host.isModern(r.method, r.params, r)
+        ? serveModern(this.#modern, r.method, r.params, r, r, r.envelope)
+        : serveStateless(stateless, r.method, r.params, r, r, r.revision),
     );
     const report = options.onError ?? ((e: Error) => console.error('mcpkit server:', e.message));
     this.#events.onListenerError = (e) => report(e instanceof Error ? e : new Error(String(e)));
@@ -144,8 +152,8 @@ export class McpServer {
   }
 
   /**
-   * Serves one request of the stateless revision 2026-07-28 without a session: the transport-free
-   * exchange. Its notifications go to `options.notify`; the promise resolves with its one response
+   * Serves one request without a session: the transport-free exchange. A request of the stateless
+   * revision 2026-07-28, or, with `options.revision`, of a legacy revision served statelessly. Its notifications go to `options.notify`; the promise resolves with its one response
    * (an error response when it failed) and never rejects.
    */
   serve(request: JsonRpcRequest, options: ServeOptions = {}): Promise<JsonRpcResponse> {

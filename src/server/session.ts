@@ -48,6 +48,7 @@ export interface SessionServer {
     session: ServerSession,
   ): Promise<Result>;
   /** Whether a request belongs to the stateless revision (served per request, without a session). */
+  // revision: a session's transport may carry 2026-07-28 requests (the era of a message, not of a method)
   isModern(method: string, params: Params | undefined, inbound: InboundContext): boolean;
   /** Serves a stateless request. */
   serveModern(
@@ -171,6 +172,7 @@ export class ServerSession implements SessionInfo, ContextHost {
   }
 
   async #onRequest(method: string, params: Params | undefined, inbound: InboundContext): Promise<Result> {
+    // revision: a message of the stateless revision on a session's transport leaves the session
     if (this.#server.isModern(method, params, inbound))
       return this.#server.serveModern(method, params, inbound, this);
     if (method === 'initialize') return this.#initialize(params);
@@ -199,16 +201,7 @@ export class ServerSession implements SessionInfo, ContextHost {
         'This session is already initialized; start a new session instead.',
       );
     }
-    const p = params as Partial<InitializeParams> | undefined;
-    if (!p || typeof p.protocolVersion !== 'string') {
-      throw new McpError(ErrorCode.InvalidParams, "initialize needs 'protocolVersion' (a string).");
-    }
-    if (p.capabilities !== undefined && (typeof p.capabilities !== 'object' || p.capabilities === null)) {
-      throw new McpError(ErrorCode.InvalidParams, "initialize needs 'capabilities' to be an object.");
-    }
-    if (p.clientInfo !== undefined && (typeof p.clientInfo !== 'object' || p.clientInfo === null)) {
-      throw new McpError(ErrorCode.InvalidParams, "initialize needs 'clientInfo' to be an object.");
-    }
+    const p = readInitialize(params);
     const revision = negotiateVersion(p.protocolVersion, this.#server.supportedRevisions);
     this.#revision = revision;
     this.#clientInfo = p.clientInfo;
@@ -248,5 +241,21 @@ export class ServerSession implements SessionInfo, ContextHost {
 
 /** Whether a value names a revision this server can run a session at. */
 export function isSupported(server: SessionServer, revision: unknown): revision is LegacyRevision {
+  // revision: validates a version a peer named
   return isLegacyRevision(revision) && server.supportedRevisions.includes(revision);
+}
+
+/** The params of `initialize`, checked: a -32602 error names what is missing. */
+export function readInitialize(params: Params | undefined): InitializeParams {
+  const p = params as Partial<InitializeParams> | undefined;
+  if (!p || typeof p.protocolVersion !== 'string') {
+    throw new McpError(ErrorCode.InvalidParams, "initialize needs 'protocolVersion' (a string).");
+  }
+  if (p.capabilities !== undefined && (typeof p.capabilities !== 'object' || p.capabilities === null)) {
+    throw new McpError(ErrorCode.InvalidParams, "initialize needs 'capabilities' to be an object.");
+  }
+  if (p.clientInfo !== undefined && (typeof p.clientInfo !== 'object' || p.clientInfo === null)) {
+    throw new McpError(ErrorCode.InvalidParams, "initialize needs 'clientInfo' to be an object.");
+  }
+  return p as InitializeParams;
 }

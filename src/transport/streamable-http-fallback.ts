@@ -102,6 +102,7 @@ export class AutoHttpClientTransport implements Transport {
       this.#candidate = streamable;
       streamable.start(this.#relay(streamable));
     }
+    // revision: transport fallback: a modern request probes the server's era
     if (isModernRequest(message)) {
       // Chosen unless the server refuses the request as no modern server would; chosen already
       // while its answer is delivered, so that the caller sees the choice made.
@@ -112,6 +113,7 @@ export class AutoHttpClientTransport implements Transport {
         await streamable.send(message, { ...options, rejectHttpErrors: true });
         if (probe.cancelled) this.#undecide(streamable);
       } catch (error) {
+        // revision: an era learnt from the server's refusal
         if (!(error instanceof HttpStatusError) || !isModernRefusal(error)) this.#undecide(streamable);
         // A refusal without a JSON-RPC error is no MCP answer: a local failure, thrown to the caller.
         if (!(error instanceof HttpStatusError) || error.rpcError === undefined) throw error;
@@ -133,8 +135,10 @@ export class AutoHttpClientTransport implements Transport {
     } catch (error) {
       if (!(error instanceof HttpStatusError)) throw error;
       const statuses = this.#options.fallbackStatuses ?? DEFAULT_FALLBACK_STATUSES;
+      // revision: an era learnt from the server's refusal
       if (!statuses.includes(error.status) || isModernRefusal(error)) {
         // Not a sign of the old transport: the initialize request fails as it would on Streamable HTTP.
+        // revision: an era learnt from the server's refusal
         if (isModernRefusal(error)) this.#adopt(streamable, 'streamable-http');
         if (error.rpcError === undefined) throw error;
         this.#sink?.receive(error.toResponse(message.id));

@@ -43,6 +43,7 @@ export function modernVersionOf(message: JsonRpcMessage): string | undefined {
 }
 
 /** Whether a message is a single request of the modern revision. */
+// revision: the era of one message, read from its envelope
 export function isModernRequest(message: JsonRpcMessage | JsonRpcMessage[]): message is JsonRpcRequest {
   return !Array.isArray(message) && isRequest(message) && modernVersionOf(message) !== undefined;
 }
@@ -76,6 +77,7 @@ export function encodeNameHeader(value: string): string {
  * modern revision (header mismatch, missing client capability, unsupported version, unknown
  * method): no fallback to another transport is due.
  */
+// revision: the refusals only a 2026-07-28 server gives
 export function isModernRefusal(error: HttpStatusError): boolean {
   const code = error.rpcError?.code;
   return code !== undefined && MODERN_REFUSAL_CODES.has(code);

@@ -31,6 +31,7 @@ async function fromInitialize(link: Link, call: Call): Promise<Choice> {
       result,
     };
   } catch (error) {
+    // revision: the bridge learns its upstream's era from how it answers, which no table can know ahead
     if (!isModernRefusal(error)) throw error;
     const init = call.params;
     const envelope = envelopeOf(undefined);
@@ -57,6 +58,7 @@ async function fromModern(link: Link, call: Call): Promise<Choice> {
   } catch (error) {
     if (call.signal.aborted) throw error;
     // A modern server refused this request: relay, and pass the refusal on.
+    // revision: an era learnt from the upstream's answer, not from a table
     if (isModernRefusal(error)) return { front: new RelayFront(link, MODERN_REVISION), error };
     // Any other error, or silence (a timeout), means a legacy server.
     return { front: await ModernClientFront.open(link, envelopeOf(call.params), call.signal) };

@@ -79,36 +79,40 @@ export class LegacyClientFront implements Front {
     return shapeResult('initialize', result as unknown as Result, this.#revision);
   }
 
+  /** The methods of the legacy session this client answers itself; the rest go upstream. */
+  readonly #local: Readonly<Record<string, (call: Call) => Result>> = {
+    initialize: () => {
+      throw new McpError(
+        ErrorCode.InvalidRequest,
+        'This session is already initialized; start a new session instead.',
+      );
+    },
+    ping: () => ({}),
+    'logging/setLevel': (call) => {
+      const level = call.params?.level;
+      if (typeof level !== 'string' || !(LOGGING_LEVELS as readonly string[]).includes(level)) {
+        throw new McpError(ErrorCode.InvalidParams, `Unknown log level '${String(level)}'.`);
+      }
+      this.#envelope.logLevel = level as LoggingLevel;
+      return {};
+    },
+    'resources/subscribe': (call) => this.#subscription(call, true),
+    'resources/unsubscribe': (call) => this.#subscription(call, false),
+  };
+
   async request(call: Call): Promise<Result> {
-    switch (call.method) {
-      case 'initialize':
-        throw new McpError(
-          ErrorCode.InvalidRequest,
-          'This session is already initialized; start a new session instead.',
-        );
-      case 'ping':
-        return {};
-      case 'logging/setLevel': {
-        const level = call.params?.level;
-        if (typeof level !== 'string' || !(LOGGING_LEVELS as readonly string[]).includes(level)) {
-          throw new McpError(ErrorCode.InvalidParams, `Unknown log level '${String(level)}'.`);
-        }
-        this.#envelope.logLevel = level as LoggingLevel;
-        return {};
-      }
-      case 'resources/subscribe':
-      case 'resources/unsubscribe': {
-        const uri = call.params?.uri;
-        if (typeof uri !== 'string')
-          throw new McpError(ErrorCode.InvalidParams, `${call.method} needs 'uri' (a string).`);
-        if (call.method === 'resources/subscribe') this.#subscriptions.add(uri);
-        else this.#subscriptions.delete(uri);
-        this.#openListen();
-        return {};
-      }
-      default:
-        return this.#modern(call);
-    }
+    const local = Object.hasOwn(this.#local, call.method) ? this.#local[call.method] : undefined;
+    return local ? local(call) : this.#modern(call);
+  }
+
+  #subscription(call: Call, subscribe: boolean): Result {
+    const uri = call.params?.uri;
+    if (typeof uri !== 'string')
+      throw new McpError(ErrorCode.InvalidParams, `${call.method} needs 'uri' (a string).`);
+    if (subscribe) this.#subscriptions.add(uri);
+    else this.#subscriptions.delete(uri);
+    this.#openListen();
+    return {};
   }
 
   async #modern(call: Call): Promise<Result> {

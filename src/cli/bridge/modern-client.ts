@@ -10,6 +10,7 @@ import {
   type ClientCapabilities,
   ErrorCode,
   type Implementation,
+  INPUT_REQUEST_METHODS,
   type InitializeResult,
   isLegacyRevision,
   type JsonRpcNotification,
@@ -33,8 +34,6 @@ import type { Call, Front, Link } from './link.ts';
 import { ModernListens } from './listens.ts';
 
 type Result = Record<string, unknown>;
-
-const INPUT_METHODS = new Set(['elicitation/create', 'sampling/createMessage', 'roots/list']);
 
 /** The capabilities to declare upstream for a modern client's. */
 function legacyCapabilities(caps: ClientCapabilities): ClientCapabilities {
@@ -72,6 +71,7 @@ export class ModernClientFront implements Front {
       },
       { signal },
     )) as unknown as InitializeResult;
+    // revision: checks what the upstream server answered, a fact of the wire
     if (!isLegacyRevision(init.protocolVersion)) {
       throw new McpError(
         ErrorCode.InternalError,
@@ -192,7 +192,7 @@ export class ModernClientFront implements Front {
 
   serverRequest(method: string, params: Params | undefined, ctx: InboundContext): Promise<Result> {
     if (method === 'ping') return Promise.resolve({});
-    if (!INPUT_METHODS.has(method)) {
+    if (!INPUT_REQUEST_METHODS.has(method)) {
       return Promise.reject(new McpError(ErrorCode.MethodNotFound, `Method not found: '${method}'.`));
     }
     const exchange = this.#exchanges.size > 0 ? this.#exchangeFor() : undefined;

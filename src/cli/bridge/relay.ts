@@ -6,6 +6,8 @@
  */
 import {
   ErrorCode,
+  FEATURES,
+  isRevision,
   type JsonRpcNotification,
   McpError,
   MetaKey,
@@ -39,7 +41,8 @@ export class RelayFront implements Front {
   }
 
   acceptBatches(): boolean {
-    return this.#revision === '2025-03-26';
+    const revision = this.#revision;
+    return isRevision(revision) && FEATURES[revision].batching;
   }
 
   async request(call: Call): Promise<Result> {

@@ -135,6 +135,7 @@ export class InspectSession {
       throw new UsageError(`The era is auto, modern or legacy, not '${era}'.`);
     }
     const version = spec.protocolVersion || undefined;
+    // revision: validates a version the user typed
     if (version !== undefined && !isLegacyRevision(version)) {
       throw new UsageError(
         `Pin a stateful revision (2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25), not '${version}'; choose the modern era for 2026-07-28.`,
