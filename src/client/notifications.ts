@@ -9,6 +9,43 @@ import type { ClientEvents } from './options.ts';
 import type { OutputValidator } from './output.ts';
 import type { ToolHeaders } from './tool-headers.ts';
 
+/** What the client keeps that a notification may make stale, and where its events go. */
+interface Targets {
+  readonly events: Emitter<ClientEvents>;
+  readonly output: OutputValidator;
+  readonly toolHeaders: ToolHeaders;
+  readonly cache: ResultCache;
+}
+
+type Params = Record<string, unknown>;
+
+/** The client's notification table: what each server notification does. */
+const NOTIFICATIONS: Readonly<Record<string, (p: Params, t: Targets) => void>> = {
+  'notifications/tools/list_changed': (_p, t) => {
+    t.output.clear();
+    t.toolHeaders.clear();
+    t.cache.invalidate(['tools/list']);
+    t.events.emit('toolsListChanged');
+  },
+  'notifications/resources/list_changed': (_p, t) => {
+    t.cache.invalidate(['resources/list', 'resources/templates/list']);
+    t.events.emit('resourcesListChanged');
+  },
+  'notifications/prompts/list_changed': (_p, t) => {
+    t.cache.invalidate(['prompts/list']);
+    t.events.emit('promptsListChanged');
+  },
+  'notifications/resources/updated': (p, t) => {
+    t.cache.invalidate(['resources/read']);
+    t.events.emit('resourceUpdated', String(p.uri));
+  },
+  'notifications/message': (p, t) => t.events.emit('log', p as unknown as LoggingMessageParams),
+  'notifications/progress': (p, t) => t.events.emit('progress', p as unknown as ProgressParams),
+  'notifications/elicitation/complete': (p, t) => {
+    if (typeof p.elicitationId === 'string') t.events.emit('elicitationComplete', p.elicitationId);
+  },
+};
+
 /** Handles one notification from the server: forgets what it makes stale, then emits its events. */
 export function routeNotification(
   n: JsonRpcNotification,
@@ -17,35 +54,7 @@ export function routeNotification(
   toolHeaders: ToolHeaders,
   cache: ResultCache,
 ): void {
-  const p = n.params ?? {};
-  switch (n.method) {
-    case 'notifications/tools/list_changed':
-      output.clear();
-      toolHeaders.clear();
-      cache.invalidate(['tools/list']);
-      events.emit('toolsListChanged');
-      break;
-    case 'notifications/resources/list_changed':
-      cache.invalidate(['resources/list', 'resources/templates/list']);
-      events.emit('resourcesListChanged');
-      break;
-    case 'notifications/prompts/list_changed':
-      cache.invalidate(['prompts/list']);
-      events.emit('promptsListChanged');
-      break;
-    case 'notifications/resources/updated':
-      cache.invalidate(['resources/read']);
-      events.emit('resourceUpdated', String(p.uri));
-      break;
-    case 'notifications/message':
-      events.emit('log', p as unknown as LoggingMessageParams);
-      break;
-    case 'notifications/progress':
-      events.emit('progress', p as unknown as ProgressParams);
-      break;
-    case 'notifications/elicitation/complete':
-      if (typeof p.elicitationId === 'string') events.emit('elicitationComplete', p.elicitationId);
-      break;
-  }
+  const row = Object.hasOwn(NOTIFICATIONS, n.method) ? NOTIFICATIONS[n.method] : undefined;
+  row?.(n.params ?? {}, { events, output, toolHeaders, cache });
   events.emit('notification', n);
 }

@@ -5,8 +5,6 @@
  */
 import {
   CLIENT_REQUEST_METHODS,
-  ErrorCode,
-  McpError,
   methodExists,
   methodNotFound,
   type Params,

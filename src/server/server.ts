@@ -106,6 +106,7 @@ export class McpServer {
       initializeResult: (revision) => this.#initializeResult(revision),
     };
     this.#exchanges = new Exchanges(this.#middleware, (r) =>
+      // revision: the era of this one request, named by its transport or its envelope
       r.revision === undefined || this.#host.isModern(r.method, r.params, r)
         ? serveModern(this.#modern, r.method, r.params, r, r, r.envelope)
         : serveStateless(stateless, r.method, r.params, r, r, r.revision),
@@ -123,6 +124,7 @@ export class McpServer {
       isModern: (method, params, inbound) =>
         options.modern !== false &&
         (method === 'server/discover' ||
+          // revision: the era of one message on a session's transport, named by its version header
           inbound.info?.protocolVersion === MODERN_REVISION ||
           hasEnvelope(params as Record<string, unknown> | undefined)),
       serveModern: (method, params, inbound, session) =>
