@@ -1,7 +1,7 @@
 /** What every route of the handler shares. */
 import type { Cluster } from './cluster.ts';
-import type { ModernExchange } from './exchange.ts';
-import type { ModernCheckHost } from './modern-check.ts';
+import type { ModernExchange } from './modern/exchange.ts';
+import type { ModernCheckHost } from './modern/modern-check.ts';
 import type { ResolvedOptions, SessionHost } from './options.ts';
 import type { SessionRegistry } from './registry.ts';
 

@@ -10,11 +10,11 @@ import { type Caller, checkRequestScopes, principalOf, withoutCredentials } from
 import { PROVIDED_BODIES } from './beside.ts';
 import { Cluster } from './cluster.ts';
 import type { HandlerContext } from './context.ts';
-import type { ModernExchange } from './exchange.ts';
 import { checkHostAndOrigin } from './guard.ts';
 import { openLegacySse, postLegacyMessage } from './legacy-sse.ts';
-import { serveModernPost } from './modern.ts';
-import { isModernPost } from './modern-check.ts';
+import type { ModernExchange } from './modern/exchange.ts';
+import { serveModernPost } from './modern/modern.ts';
+import { isModernPost } from './modern/modern-check.ts';
 import {
   type HttpHandlerOptions,
   type ResolvedOptions,
