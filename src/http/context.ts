@@ -1,5 +1,5 @@
 /** What every route of the handler shares. */
-import type { Cluster } from './cluster.ts';
+import type { Cluster } from './cluster/cluster.ts';
 import type { ModernExchange } from './modern/exchange.ts';
 import type { ModernCheckHost } from './modern/modern-check.ts';
 import type { ResolvedOptions, SessionHost } from './options.ts';

@@ -8,7 +8,7 @@ import { ErrorCode, LEGACY_REVISIONS, MODERN_REVISION, type RequestId } from '..
 import { StoreUnavailableError } from '../store/index.ts';
 import { type Caller, checkRequestScopes, principalOf, withoutCredentials } from './auth.ts';
 import { PROVIDED_BODIES } from './beside.ts';
-import { Cluster } from './cluster.ts';
+import { Cluster } from './cluster/cluster.ts';
 import type { HandlerContext } from './context.ts';
 import { checkHostAndOrigin } from './guard.ts';
 import { openLegacySse, postLegacyMessage } from './legacy-sse.ts';

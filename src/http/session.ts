@@ -18,9 +18,9 @@ import {
 import type { MessageInfo, SendOptions, Transport, TransportSink } from '../rpc/index.ts';
 import type { EventStore, SessionRecord } from '../store/index.ts';
 import { randomToken } from '../store/index.ts';
-import { postStreamId } from './liveness.ts';
+import { postStreamId } from './cluster/liveness.ts';
+import { SharedStream } from './cluster/shared-stream.ts';
 import { endService } from './options.ts';
-import { SharedStream } from './shared-stream.ts';
 import { SseConnection } from './sse.ts';
 import { JsonReply, MessageStream, type ReplyTarget } from './stream.ts';
 

@@ -5,7 +5,7 @@ import { newSessionId, randomToken } from '../store/index.ts';
 import { type Caller, foreignSession } from './auth.ts';
 import { clientAddressOf, requestSignal } from './beside.ts';
 import { accepts, type ParsedBody } from './body.ts';
-import type { PostClaims } from './claims.ts';
+import type { PostClaims } from './cluster/claims.ts';
 import type { HandlerContext } from './context.ts';
 import { answerPost, checkBatchAndIds, checkVersionHeader, findInitialize, tooManyStreams } from './post.ts';
 import { errorReply, methodNotAllowed, SESSION_NOT_FOUND, sessionRefused, TRANSPORT_ERROR } from './reply.ts';

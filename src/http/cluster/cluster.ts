@@ -12,20 +12,20 @@ import {
   type JsonRpcRequest,
   type JsonRpcResponse,
   type LegacyRevision,
-} from '../protocol/index.ts';
-import type { AuthInfo } from '../rpc/index.ts';
-import type { Bus, EventStore, SessionRecord } from '../store/index.ts';
-import type { ParsedBody } from './body.ts';
+} from '../../protocol/index.ts';
+import type { AuthInfo } from '../../rpc/index.ts';
+import type { Bus, EventStore, SessionRecord } from '../../store/index.ts';
+import type { ParsedBody } from '../body.ts';
+import { LegacySseSession } from '../legacy-session.ts';
+import type { HostBroadcast, ResolvedOptions, SessionHost } from '../options.ts';
+import type { SessionRegistry } from '../registry.ts';
+import { type SessionSettings, StreamableSession, untagId } from '../session.ts';
+import type { SseConnection } from '../sse.ts';
 import { ClusterBroadcasts } from './broadcast.ts';
 import { type PostClaims, RequestClaims } from './claims.ts';
 import { followStream, wakeChannel } from './follow.ts';
 import { keepsLeases, LeaseKeeper } from './leases.ts';
-import { LegacySseSession } from './legacy-session.ts';
 import { NodeLiveness, writerOf } from './liveness.ts';
-import type { HostBroadcast, ResolvedOptions, SessionHost } from './options.ts';
-import type { SessionRegistry } from './registry.ts';
-import { type SessionSettings, StreamableSession, untagId } from './session.ts';
-import type { SseConnection } from './sse.ts';
 
 /** The state of a session a request may change, as last stored. */
 interface Synced {
