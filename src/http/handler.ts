@@ -8,6 +8,7 @@ import { ErrorCode, LEGACY_REVISIONS, MODERN_REVISION, type RequestId } from '..
 import { StoreUnavailableError } from '../store/index.ts';
 import { type Caller, checkRequestScopes, principalOf, withoutCredentials } from './auth.ts';
 import { PROVIDED_BODIES } from './beside.ts';
+import { readPost } from './body.ts';
 import { Cluster } from './cluster/cluster.ts';
 import type { HandlerContext } from './context.ts';
 import { checkHostAndOrigin } from './guard.ts';
@@ -21,7 +22,6 @@ import {
   resolveOptions,
   type SessionHost,
 } from './options.ts';
-import { readPost } from './post.ts';
 import { SessionRegistry } from './registry.ts';
 import { completeResponse, errorReply, methodNotAllowed, TRANSPORT_ERROR } from './reply.ts';
 import { StreamableSession } from './session.ts';

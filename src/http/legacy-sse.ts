@@ -8,8 +8,9 @@ import { type Caller, checkRequestScopes, foreignSession } from './auth.ts';
 import { clientAddressOf, requestSignal } from './beside.ts';
 import { isJsonContentType, parseBody, readBodyText } from './body.ts';
 import type { HandlerContext } from './context.ts';
+import { HttpInfo } from './info.ts';
 import { LegacySseSession } from './legacy-session.ts';
-import { checkVersionHeader, HttpInfo } from './post.ts';
+import { checkVersionHeader } from './post.ts';
 import {
   accepted,
   errorReply,

@@ -9,7 +9,7 @@ import type { Caller } from '../auth.ts';
 import { requestSignal } from '../beside.ts';
 import type { ParsedBody } from '../body.ts';
 import type { HandlerContext } from '../context.ts';
-import { HttpInfo } from '../post.ts';
+import { HttpInfo } from '../info.ts';
 import { accepted, errorReply } from '../reply.ts';
 import { ModernExchange } from './exchange.ts';
 import { checkModernPost } from './modern-check.ts';
