@@ -12,7 +12,6 @@ import { readPost } from './body.ts';
 import { Cluster } from './cluster/cluster.ts';
 import type { HandlerContext } from './context.ts';
 import { checkHostAndOrigin } from './guard.ts';
-import { openLegacySse, postLegacyMessage } from './legacy-sse.ts';
 import type { ModernExchange } from './modern/exchange.ts';
 import { serveModernPost } from './modern/modern.ts';
 import { isModernPost } from './modern/modern-check.ts';
@@ -22,11 +21,12 @@ import {
   resolveOptions,
   type SessionHost,
 } from './options.ts';
-import { SessionRegistry } from './registry.ts';
 import { completeResponse, errorReply, methodNotAllowed, TRANSPORT_ERROR } from './reply.ts';
-import { StreamableSession } from './session.ts';
-import { postStateless } from './stateless.ts';
-import { postStreamable, serveStreamable } from './streamable.ts';
+import { openLegacySse, postLegacyMessage } from './sessions/legacy-sse.ts';
+import { SessionRegistry } from './sessions/registry.ts';
+import { StreamableSession } from './sessions/session.ts';
+import { postStateless } from './sessions/stateless.ts';
+import { postStreamable, serveStreamable } from './sessions/streamable.ts';
 
 /** The handler: call it (or its `fetch`) with a Request; the other members control its sessions. */
 export interface HttpHandler {

@@ -16,10 +16,10 @@ import {
 import type { AuthInfo } from '../../rpc/index.ts';
 import type { Bus, EventStore, SessionRecord } from '../../store/index.ts';
 import type { ParsedBody } from '../body.ts';
-import { LegacySseSession } from '../legacy-session.ts';
 import type { HostBroadcast, ResolvedOptions, SessionHost } from '../options.ts';
-import type { SessionRegistry } from '../registry.ts';
-import { type SessionSettings, StreamableSession, untagId } from '../session.ts';
+import { LegacySseSession } from '../sessions/legacy-session.ts';
+import type { SessionRegistry } from '../sessions/registry.ts';
+import { type SessionSettings, StreamableSession, untagId } from '../sessions/session.ts';
 import type { SseConnection } from '../sse.ts';
 import { ClusterBroadcasts } from './broadcast.ts';
 import { type PostClaims, RequestClaims } from './claims.ts';

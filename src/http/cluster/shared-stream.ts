@@ -5,7 +5,7 @@
  */
 import type { JsonRpcMessage, RequestId } from '../../protocol/index.ts';
 import type { EventStore } from '../../store/index.ts';
-import type { ReplyTarget } from '../stream.ts';
+import type { ReplyTarget } from '../sessions/stream.ts';
 
 /** A stream written through the store only, never straight to a connection. */
 export class SharedStream implements ReplyTarget {

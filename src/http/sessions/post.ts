@@ -1,13 +1,16 @@
-/** The checks and the answer shared by every Streamable HTTP POST, with sessions or without. */
-import { ErrorCode, FEATURES, isLegacyRevision, type JsonRpcRequest } from '../protocol/index.ts';
-import type { AuthInfo } from '../rpc/index.ts';
-import { requestSignal } from './beside.ts';
-import { duplicateId, type ParsedBody } from './body.ts';
-import { HttpInfo } from './info.ts';
-import type { ResolvedOptions } from './options.ts';
-import { accepted, errorReply, jsonResponse, SESSION_NOT_FOUND, TRANSPORT_ERROR } from './reply.ts';
+/**
+ * The checks and the answer shared by every Streamable HTTP POST of the stateful revisions, with
+ * sessions or without.
+ */
+import { ErrorCode, FEATURES, isLegacyRevision, type JsonRpcRequest } from '../../protocol/index.ts';
+import type { AuthInfo } from '../../rpc/index.ts';
+import { requestSignal } from '../beside.ts';
+import { duplicateId, type ParsedBody } from '../body.ts';
+import { HttpInfo } from '../info.ts';
+import type { ResolvedOptions } from '../options.ts';
+import { accepted, errorReply, jsonResponse, SESSION_NOT_FOUND, TRANSPORT_ERROR } from '../reply.ts';
+import { SSE_HEADERS, sseResponse } from '../sse.ts';
 import type { StreamableSession } from './session.ts';
-import { SSE_HEADERS, sseResponse } from './sse.ts';
 
 /** The revision assumed when a request carries no `MCP-Protocol-Version` header. */
 export const DEFAULT_HEADER_REVISION = '2025-03-26';

@@ -14,14 +14,14 @@ import {
   type LegacyRevision,
   messageText,
   type RequestId,
-} from '../protocol/index.ts';
-import type { MessageInfo, SendOptions, Transport, TransportSink } from '../rpc/index.ts';
-import type { EventStore, SessionRecord } from '../store/index.ts';
-import { randomToken } from '../store/index.ts';
-import { postStreamId } from './cluster/liveness.ts';
-import { SharedStream } from './cluster/shared-stream.ts';
-import { endService } from './options.ts';
-import { SseConnection } from './sse.ts';
+} from '../../protocol/index.ts';
+import type { MessageInfo, SendOptions, Transport, TransportSink } from '../../rpc/index.ts';
+import type { EventStore, SessionRecord } from '../../store/index.ts';
+import { randomToken } from '../../store/index.ts';
+import { postStreamId } from '../cluster/liveness.ts';
+import { SharedStream } from '../cluster/shared-stream.ts';
+import { endService } from '../options.ts';
+import { SseConnection } from '../sse.ts';
 import { JsonReply, MessageStream, type ReplyTarget } from './stream.ts';
 
 /** What a session needs when several nodes serve it (the handler's `bus` option). */

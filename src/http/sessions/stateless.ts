@@ -4,11 +4,12 @@
  * Its messages are marked stateless, so the server serves them without initialize, at the revision
  * of the `MCP-Protocol-Version` header. GET and DELETE are not offered.
  */
-import { ErrorCode } from '../protocol/index.ts';
-import type { Caller } from './auth.ts';
-import { requestSignal } from './beside.ts';
-import type { ParsedBody } from './body.ts';
-import type { HandlerContext } from './context.ts';
+import { ErrorCode } from '../../protocol/index.ts';
+import type { Caller } from '../auth.ts';
+import { requestSignal } from '../beside.ts';
+import type { ParsedBody } from '../body.ts';
+import type { HandlerContext } from '../context.ts';
+import { errorReply } from '../reply.ts';
 import {
   answerPost,
   checkBatchAndIds,
@@ -16,7 +17,6 @@ import {
   DEFAULT_HEADER_REVISION,
   findInitialize,
 } from './post.ts';
-import { errorReply } from './reply.ts';
 import { StreamableSession } from './session.ts';
 
 /** Serves one POST (already read) of the stateful revisions on the MCP endpoint of a stateless handler. */
