@@ -19,13 +19,15 @@ import type { ParsedBody } from '../body.ts';
 import type { HostBroadcast, ResolvedOptions, SessionHost } from '../options.ts';
 import { LegacySseSession } from '../sessions/legacy-session.ts';
 import type { SessionRegistry } from '../sessions/registry.ts';
-import { type SessionSettings, StreamableSession, untagId } from '../sessions/session.ts';
+import { StreamableSession } from '../sessions/session.ts';
+import type { SessionSettings } from '../sessions/settings.ts';
 import type { SseConnection } from '../sse.ts';
 import { ClusterBroadcasts } from './broadcast.ts';
 import { type PostClaims, RequestClaims } from './claims.ts';
 import { followStream, wakeChannel } from './follow.ts';
 import { keepsLeases, LeaseKeeper } from './leases.ts';
 import { NodeLiveness, writerOf } from './liveness.ts';
+import { untagId } from './tagged-id.ts';
 
 /** The state of a session a request may change, as last stored. */
 interface Synced {
@@ -126,7 +128,7 @@ export class Cluster {
   }
 
   /** Settings of a session copy on this node. */
-  settings(streamPrefix: string): SessionSettings {
+  settings(streamPrefix: string): SessionSettings<StreamableSession> {
     const o = this.#options;
     return {
       store: o.eventStore,
