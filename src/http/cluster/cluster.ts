@@ -16,7 +16,7 @@ import {
 import type { AuthInfo } from '../../rpc/index.ts';
 import type { Bus, EventStore, SessionRecord } from '../../store/index.ts';
 import type { ParsedBody } from '../body.ts';
-import type { HostBroadcast, ResolvedOptions, SessionHost } from '../options.ts';
+import type { ResolvedOptions, SessionHost } from '../options.ts';
 import { LegacySseSession } from '../sessions/legacy-session.ts';
 import type { SessionRegistry } from '../sessions/registry.ts';
 import { StreamableSession } from '../sessions/session.ts';
@@ -24,6 +24,7 @@ import type { SessionSettings } from '../sessions/settings.ts';
 import type { SseConnection } from '../sse.ts';
 import { ClusterBroadcasts } from './broadcast.ts';
 import { type PostClaims, RequestClaims } from './claims.ts';
+import type { Envelope } from './envelope.ts';
 import { followStream, wakeChannel } from './follow.ts';
 import { keepsLeases, LeaseKeeper } from './leases.ts';
 import { NodeLiveness, writerOf } from './liveness.ts';
@@ -40,25 +41,6 @@ interface Synced {
 interface SessionState {
   logLevel?: string;
   subscriptions?: Set<string>;
-}
-
-/** A message on the bus. */
-interface Envelope {
-  /** Session id. */
-  s: string;
-  /** The message (or batch) to deliver. */
-  m?: unknown;
-  /** The node that published it. */
-  from?: string;
-  /** The session has ended. */
-  closed?: true;
-  /** The authenticated principal who sent `m` (HTTP+SSE messages, with the `auth` option). */
-  a?: AuthInfo;
-  /** A broadcast for the HTTP+SSE sessions `ids` of the receiving node. */
-  b?: HostBroadcast;
-  ids?: string[];
-  /** The owner of the session's GET lease whose connection must end (another GET took it over). */
-  lost?: string;
 }
 
 /**
