@@ -83,6 +83,22 @@ describe('the layer check', () => {
     expect(checkLayers(dir)).toEqual(['An import circle between files: src/http/a.ts, src/http/b.ts.']);
   });
 
+  it('counts a subfolder as part of its folder: free within it, through the entries from outside', () => {
+    const dir = tree({
+      'server/index.ts': 'export const s = 1;\n',
+      'http/index.ts': "export * from './wing/a.ts';\n",
+      'http/c.ts': 'export const c = 1;\n',
+      'http/wing/a.ts':
+        "import { s } from '../../server/index.ts';\nimport { c } from '../c.ts';\nexport const a = s + c;\n",
+      'node/index.ts': "import { a } from '../http/wing/a.ts';\nexport const n = a;\n",
+    });
+    expect(checkLayers(dir)).toEqual([
+      expect.stringMatching(
+        /^src\/node\/index\.ts:1 imports src\/http\/wing\/a\.ts, past the entry of http\//,
+      ),
+    ]);
+  });
+
   it('fails on a lazy import up the order that the table does not excuse', () => {
     const dir = tree({
       'server/index.ts': "export const load = () => import('../compose/index.ts');\n",

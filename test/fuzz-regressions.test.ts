@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkModernPost } from '../src/http/modern-check.ts';
+import { checkModernPost } from '../src/http/modern/modern-check.ts';
 
 /** The 400 answer of the 2026-07-28 POST checks, or undefined when the request may be served. */
 function checkModernRequest(...args: Parameters<typeof checkModernPost>): Response | undefined {

@@ -1,4 +1,4 @@
-/** Reading and checking a POST body: size limit, UTF-8, JSON, JSON-RPC shape. */
+/** Reading and checking a POST body: Accept and Content-Type, size limit, UTF-8, JSON, JSON-RPC shape. */
 import {
   classify,
   ErrorCode,
@@ -7,7 +7,7 @@ import {
   type RequestId,
 } from '../protocol/index.ts';
 import { providedBody } from './beside.ts';
-import { errorReply } from './reply.ts';
+import { errorReply, TRANSPORT_ERROR } from './reply.ts';
 
 /** A POST body that passed every check. */
 export interface ParsedBody {
@@ -218,4 +218,26 @@ export function duplicateId(requests: readonly JsonRpcRequest[]): RequestId | un
     seen.add(r.id);
   }
   return undefined;
+}
+
+/** Checks Accept and Content-Type, then reads and parses the body; a Response means refused. */
+export async function readPost(request: Request, limits: BodyLimits): Promise<ParsedBody | Response> {
+  const accept = request.headers.get('accept');
+  if (!accepts(accept, 'application/json') || !accepts(accept, 'text/event-stream')) {
+    return errorReply(
+      406,
+      TRANSPORT_ERROR,
+      'Not Acceptable: the Accept header must list both application/json and text/event-stream.',
+    );
+  }
+  if (!isJsonContentType(request.headers.get('content-type'))) {
+    return errorReply(
+      415,
+      TRANSPORT_ERROR,
+      'Unsupported Media Type: send the body as Content-Type: application/json.',
+    );
+  }
+  const text = await readBodyText(request, limits);
+  if (text instanceof Response) return text;
+  return parseBody(text);
 }

@@ -1,9 +1,9 @@
 /** What every route of the handler shares. */
-import type { Cluster } from './cluster.ts';
-import type { ModernExchange } from './exchange.ts';
-import type { ModernCheckHost } from './modern-check.ts';
+import type { Cluster } from './cluster/cluster.ts';
+import type { ModernExchange } from './modern/exchange.ts';
+import type { ModernCheckHost } from './modern/modern-check.ts';
 import type { ResolvedOptions, SessionHost } from './options.ts';
-import type { SessionRegistry } from './registry.ts';
+import type { SessionRegistry } from './sessions/registry.ts';
 
 /** The host, the options, the live sessions and the 2026-07-28 requests in flight of one handler. */
 export interface HandlerContext {

@@ -8,25 +8,25 @@ import { ErrorCode, LEGACY_REVISIONS, MODERN_REVISION, type RequestId } from '..
 import { StoreUnavailableError } from '../store/index.ts';
 import { type Caller, checkRequestScopes } from './auth.ts';
 import { PROVIDED_BODIES } from './beside.ts';
-import { Cluster } from './cluster.ts';
+import { readPost } from './body.ts';
+import { Cluster } from './cluster/cluster.ts';
 import type { HandlerContext } from './context.ts';
 import { authenticate, authMetadata, composeEdge, type Endpoint, hostAndOrigin, route } from './edge.ts';
-import type { ModernExchange } from './exchange.ts';
-import { openLegacySse, postLegacyMessage } from './legacy-sse.ts';
-import { serveModernPost } from './modern.ts';
-import { isModernPost } from './modern-check.ts';
+import type { ModernExchange } from './modern/exchange.ts';
+import { serveModernPost } from './modern/modern.ts';
+import { isModernPost } from './modern/modern-check.ts';
 import {
   type HttpHandlerOptions,
   type ResolvedOptions,
   resolveOptions,
   type SessionHost,
 } from './options.ts';
-import { readPost } from './post.ts';
-import { SessionRegistry } from './registry.ts';
 import { completeResponse, errorReply, methodNotAllowed, TRANSPORT_ERROR } from './reply.ts';
-import { StreamableSession } from './session.ts';
-import { postStateless } from './stateless.ts';
-import { postStreamable, serveStreamable } from './streamable.ts';
+import { openLegacySse, postLegacyMessage } from './sessions/legacy-sse.ts';
+import { SessionRegistry } from './sessions/registry.ts';
+import { StreamableSession } from './sessions/session.ts';
+import { postStateless } from './sessions/stateless.ts';
+import { postStreamable, serveStreamable } from './sessions/streamable.ts';
 
 /** The handler: call it (or its `fetch`) with a Request; the other members control its sessions. */
 export interface HttpHandler {

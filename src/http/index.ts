@@ -19,10 +19,10 @@ export {
 export { accepts, isJsonContentType } from './body.ts';
 export { checkHostAndOrigin, DEFAULT_ALLOWED_HOSTS, type OriginPolicy } from './guard.ts';
 export { createHttpHandler, type HttpHandler } from './handler.ts';
-export { LegacySseSession } from './legacy-session.ts';
+export type { HttpMessageInfo } from './info.ts';
 export type { BroadcastListener, HostBroadcast, HttpHandlerOptions, SessionHost } from './options.ts';
-export type { HttpMessageInfo } from './post.ts';
-export { StreamableSession } from './session.ts';
+export { LegacySseSession } from './sessions/legacy-session.ts';
+export { StreamableSession } from './sessions/session.ts';
 export {
   formatEvent,
   SseConnection,

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { jsonBodyText } from '../../src/http/beside.ts';
 import { accepts, parseBody, readBodyText } from '../../src/http/body.ts';
 import { checkHostAndOrigin, DEFAULT_ALLOWED_HOSTS } from '../../src/http/guard.ts';
-import { checkModernPost } from '../../src/http/modern-check.ts';
+import { checkModernPost } from '../../src/http/modern/modern-check.ts';
 
 /** The 400 answer of the 2026-07-28 POST checks, or undefined when the request may be served. */
 function checkModernRequest(...args: Parameters<typeof checkModernPost>): Response | undefined {

@@ -6,21 +6,21 @@
  * (or its client has gone). Notifications and responses change nothing without a session. GET and
  * DELETE are not offered.
  */
-import { ErrorCode, type JsonRpcRequest } from '../protocol/index.ts';
-import type { Caller } from './auth.ts';
-import { requestSignal } from './beside.ts';
-import type { ParsedBody } from './body.ts';
-import type { HandlerContext } from './context.ts';
-import { ModernExchange } from './exchange.ts';
+import { ErrorCode, type JsonRpcRequest } from '../../protocol/index.ts';
+import type { Caller } from '../auth.ts';
+import { requestSignal } from '../beside.ts';
+import type { ParsedBody } from '../body.ts';
+import type { HandlerContext } from '../context.ts';
+import { HttpInfo } from '../info.ts';
+import { ModernExchange } from '../modern/exchange.ts';
+import { accepted, errorReply } from '../reply.ts';
 import {
   answerPost,
   checkBatchAndIds,
   checkVersionHeader,
   DEFAULT_HEADER_REVISION,
   findInitialize,
-  HttpInfo,
 } from './post.ts';
-import { accepted, errorReply } from './reply.ts';
 import { StreamableSession } from './session.ts';
 
 /** Serves one POST (already read) of the stateful revisions on the MCP endpoint of a stateless handler. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { JsonRpcRequest, RequestId } from '../protocol/index.ts';
+import type { JsonRpcRequest, RequestId } from '../../protocol/index.ts';
 import { postStreamId, writerOf } from './liveness.ts';
 
 const requests = (ids: RequestId[]): JsonRpcRequest[] =>

@@ -1,69 +1,19 @@
-/** The checks and the answer shared by every Streamable HTTP POST, with sessions or without. */
-import { ErrorCode, FEATURES, isLegacyRevision, type JsonRpcRequest } from '../protocol/index.ts';
-import type { AuthInfo, MessageInfo } from '../rpc/index.ts';
-import { realRequest, requestSignal } from './beside.ts';
-import { accepts, duplicateId, isJsonContentType, type ParsedBody, parseBody, readBodyText } from './body.ts';
-import type { ResolvedOptions } from './options.ts';
-import { accepted, errorReply, jsonResponse, SESSION_NOT_FOUND, TRANSPORT_ERROR } from './reply.ts';
-import type { StreamableSession } from './session.ts';
-import { SSE_HEADERS, sseResponse } from './sse.ts';
-
-/** What the handler tells the server about a message that came by HTTP. */
-export interface HttpMessageInfo extends MessageInfo {
-  /**
-   * Closes the connection of the SSE stream this message's answer goes on, without ending the
-   * stream: the client reconnects with GET and `Last-Event-ID` and gets the rest (SSE polling,
-   * 2025-11-25). Present on POSTs answered by SSE; returns false when the stream cannot resume.
-   */
-  closeSseStream?: () => boolean;
-}
-
 /**
- * The facts about a message that came by HTTP. Its `request` is what application code sees: an
- * adapter's light stand-in is made a real Request when first read. (A class, not an object literal
- * with a getter: such a literal costs a new hidden class per request.)
+ * The checks and the answer shared by every Streamable HTTP POST of the stateful revisions, with
+ * sessions or without.
  */
-export class HttpInfo implements HttpMessageInfo {
-  readonly #request: Request;
-  protocolVersion: string | undefined;
-  auth?: AuthInfo;
-  stateless?: boolean;
-  closeSseStream?: () => boolean;
-
-  constructor(request: Request, protocolVersion: string | undefined) {
-    this.#request = request;
-    this.protocolVersion = protocolVersion;
-  }
-
-  get request(): Request {
-    return realRequest(this.#request);
-  }
-}
+import { ErrorCode, FEATURES, isLegacyRevision, type JsonRpcRequest } from '../../protocol/index.ts';
+import type { AuthInfo } from '../../rpc/index.ts';
+import { requestSignal } from '../beside.ts';
+import { duplicateId, type ParsedBody } from '../body.ts';
+import { HttpInfo } from '../info.ts';
+import type { ResolvedOptions } from '../options.ts';
+import { accepted, errorReply, jsonResponse, SESSION_NOT_FOUND, TRANSPORT_ERROR } from '../reply.ts';
+import { SSE_HEADERS, sseResponse } from '../sse.ts';
+import type { StreamableSession } from './session.ts';
 
 /** The revision assumed when a request carries no `MCP-Protocol-Version` header. */
 export const DEFAULT_HEADER_REVISION = '2025-03-26';
-
-/** Checks Accept and Content-Type, then reads and parses the body; a Response means refused. */
-export async function readPost(request: Request, options: ResolvedOptions): Promise<ParsedBody | Response> {
-  const accept = request.headers.get('accept');
-  if (!accepts(accept, 'application/json') || !accepts(accept, 'text/event-stream')) {
-    return errorReply(
-      406,
-      TRANSPORT_ERROR,
-      'Not Acceptable: the Accept header must list both application/json and text/event-stream.',
-    );
-  }
-  if (!isJsonContentType(request.headers.get('content-type'))) {
-    return errorReply(
-      415,
-      TRANSPORT_ERROR,
-      'Unsupported Media Type: send the body as Content-Type: application/json.',
-    );
-  }
-  const text = await readBodyText(request, options);
-  if (text instanceof Response) return text;
-  return parseBody(text);
-}
 
 /** Refuses an unsupported `MCP-Protocol-Version` header with 400; undefined when it is fine or absent. */
 export function checkVersionHeader(request: Request, options: ResolvedOptions): Response | undefined {

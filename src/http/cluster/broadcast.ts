@@ -14,12 +14,12 @@ import {
   type JsonRpcNotification,
   type LegacyRevision,
   shapeParams,
-} from '../protocol/index.ts';
-import type { EventStore, SessionRecord } from '../store/index.ts';
-import { LegacySseSession } from './legacy-session.ts';
-import type { HostBroadcast } from './options.ts';
-import type { LiveSession } from './registry.ts';
-import { StreamableSession } from './session.ts';
+} from '../../protocol/index.ts';
+import type { EventStore, SessionRecord } from '../../store/index.ts';
+import type { HostBroadcast } from '../options.ts';
+import { LegacySseSession } from '../sessions/legacy-session.ts';
+import type { LiveSession } from '../sessions/registry.ts';
+import { StreamableSession } from '../sessions/session.ts';
 
 /** What the server's side of a session exposes (McpServer's ServerSession does). */
 interface ServerSide {

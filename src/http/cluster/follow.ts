@@ -4,9 +4,9 @@
  * node writes to). The store is the source of truth; a wake on the bus (or, if one is lost, a slow
  * poll) says when to read on. Each event is written once, in store order, from `after` on.
  */
-import { ErrorCode, errorResponse, type RequestId } from '../protocol/index.ts';
-import type { Bus, EventStore } from '../store/index.ts';
-import type { SseConnection } from './sse.ts';
+import { ErrorCode, errorResponse, type RequestId } from '../../protocol/index.ts';
+import type { Bus, EventStore } from '../../store/index.ts';
+import type { SseConnection } from '../sse.ts';
 
 /** What following a stream needs. */
 export interface FollowSettings {

@@ -3,9 +3,9 @@
  * the shared event store and wakes the stream's followers; whichever node holds the client's GET
  * connection follows the stored stream and writes it out (see follow.ts).
  */
-import type { JsonRpcMessage, RequestId } from '../protocol/index.ts';
-import type { EventStore } from '../store/index.ts';
-import type { ReplyTarget } from './stream.ts';
+import type { JsonRpcMessage, RequestId } from '../../protocol/index.ts';
+import type { EventStore } from '../../store/index.ts';
+import type { ReplyTarget } from '../sessions/stream.ts';
 
 /** A stream written through the store only, never straight to a connection. */
 export class SharedStream implements ReplyTarget {

@@ -4,7 +4,7 @@
  * expires. A node following another node's POST stream asks here, so that a request whose node
  * died ends instead of leaving its resumed stream open with nothing to come.
  */
-import type { JsonRpcRequest, RequestId } from '../protocol/index.ts';
+import type { JsonRpcRequest, RequestId } from '../../protocol/index.ts';
 import type { LeaseKeeper, LeaseStore } from './leases.ts';
 
 /** This node's own liveness lease, and the question whether another node is alive. */

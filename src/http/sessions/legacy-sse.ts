@@ -2,14 +2,13 @@
  * The HTTP+SSE transport of revision 2024-11-05: GET on the SSE path opens a session whose first
  * event, `endpoint`, names the URL to POST messages to; answers arrive as `message` events.
  */
-import { ErrorCode } from '../protocol/index.ts';
-import { newSessionId } from '../store/index.ts';
-import { type Caller, checkRequestScopes, foreignSession } from './auth.ts';
-import { clientAddressOf, requestSignal } from './beside.ts';
-import { isJsonContentType, parseBody, readBodyText } from './body.ts';
-import type { HandlerContext } from './context.ts';
-import { LegacySseSession } from './legacy-session.ts';
-import { checkVersionHeader, HttpInfo } from './post.ts';
+import { ErrorCode } from '../../protocol/index.ts';
+import { newSessionId } from '../../store/index.ts';
+import { type Caller, checkRequestScopes, foreignSession } from '../auth.ts';
+import { clientAddressOf, requestSignal } from '../beside.ts';
+import { isJsonContentType, parseBody, readBodyText } from '../body.ts';
+import type { HandlerContext } from '../context.ts';
+import { HttpInfo } from '../info.ts';
 import {
   accepted,
   errorReply,
@@ -17,8 +16,10 @@ import {
   SESSION_NOT_FOUND,
   sessionRefused,
   TRANSPORT_ERROR,
-} from './reply.ts';
-import { SSE_HEADERS, SseConnection, sseResponse } from './sse.ts';
+} from '../reply.ts';
+import { SSE_HEADERS, SseConnection, sseResponse } from '../sse.ts';
+import { LegacySseSession } from './legacy-session.ts';
+import { checkVersionHeader } from './post.ts';
 
 /** Opens an HTTP+SSE session (GET on the SSE path). */
 export async function openLegacySse(

@@ -15,10 +15,10 @@ import {
   type RequestEnvelope,
   readEnvelope,
   valueAtPath,
-} from '../protocol/index.ts';
-import type { ParsedBody } from './body.ts';
-import type { SessionHost } from './options.ts';
-import { errorReply } from './reply.ts';
+} from '../../protocol/index.ts';
+import type { ParsedBody } from '../body.ts';
+import type { SessionHost } from '../options.ts';
+import { errorReply } from '../reply.ts';
 
 /** The revisions served without a session, per request. */
 const STATELESS_REVISIONS: ReadonlySet<string> = new Set([MODERN_REVISION]);

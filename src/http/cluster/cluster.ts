@@ -12,20 +12,23 @@ import {
   type JsonRpcRequest,
   type JsonRpcResponse,
   type LegacyRevision,
-} from '../protocol/index.ts';
-import type { AuthInfo } from '../rpc/index.ts';
-import type { Bus, EventStore, SessionRecord } from '../store/index.ts';
-import type { ParsedBody } from './body.ts';
+} from '../../protocol/index.ts';
+import type { AuthInfo } from '../../rpc/index.ts';
+import type { Bus, EventStore, SessionRecord } from '../../store/index.ts';
+import type { ParsedBody } from '../body.ts';
+import type { ResolvedOptions, SessionHost } from '../options.ts';
+import { LegacySseSession } from '../sessions/legacy-session.ts';
+import type { SessionRegistry } from '../sessions/registry.ts';
+import { StreamableSession } from '../sessions/session.ts';
+import type { SessionSettings } from '../sessions/settings.ts';
+import type { SseConnection } from '../sse.ts';
 import { ClusterBroadcasts } from './broadcast.ts';
 import { type PostClaims, RequestClaims } from './claims.ts';
+import type { Envelope } from './envelope.ts';
 import { followStream, wakeChannel } from './follow.ts';
 import { keepsLeases, LeaseKeeper } from './leases.ts';
-import { LegacySseSession } from './legacy-session.ts';
 import { NodeLiveness, writerOf } from './liveness.ts';
-import type { HostBroadcast, ResolvedOptions, SessionHost } from './options.ts';
-import type { SessionRegistry } from './registry.ts';
-import { type SessionSettings, StreamableSession, untagId } from './session.ts';
-import type { SseConnection } from './sse.ts';
+import { untagId } from './tagged-id.ts';
 
 /** The state of a session a request may change, as last stored. */
 interface Synced {
@@ -38,25 +41,6 @@ interface Synced {
 interface SessionState {
   logLevel?: string;
   subscriptions?: Set<string>;
-}
-
-/** A message on the bus. */
-interface Envelope {
-  /** Session id. */
-  s: string;
-  /** The message (or batch) to deliver. */
-  m?: unknown;
-  /** The node that published it. */
-  from?: string;
-  /** The session has ended. */
-  closed?: true;
-  /** The authenticated principal who sent `m` (HTTP+SSE messages, with the `auth` option). */
-  a?: AuthInfo;
-  /** A broadcast for the HTTP+SSE sessions `ids` of the receiving node. */
-  b?: HostBroadcast;
-  ids?: string[];
-  /** The owner of the session's GET lease whose connection must end (another GET took it over). */
-  lost?: string;
 }
 
 /**
@@ -126,7 +110,7 @@ export class Cluster {
   }
 
   /** Settings of a session copy on this node. */
-  settings(streamPrefix: string): SessionSettings {
+  settings(streamPrefix: string): SessionSettings<StreamableSession> {
     const o = this.#options;
     return {
       store: o.eventStore,

@@ -1,16 +1,22 @@
 /** Streamable HTTP with sessions (revisions 2025-03-26 to 2025-11-25): POST, GET and DELETE. */
-import { ErrorCode } from '../protocol/index.ts';
-import type { EventStore } from '../store/index.ts';
-import { newSessionId, randomToken } from '../store/index.ts';
-import { type Caller, foreignSession } from './auth.ts';
-import { clientAddressOf, requestSignal } from './beside.ts';
-import { accepts, type ParsedBody } from './body.ts';
-import type { PostClaims } from './claims.ts';
-import type { HandlerContext } from './context.ts';
+import { ErrorCode } from '../../protocol/index.ts';
+import type { EventStore } from '../../store/index.ts';
+import { newSessionId, randomToken } from '../../store/index.ts';
+import { type Caller, foreignSession } from '../auth.ts';
+import { clientAddressOf, requestSignal } from '../beside.ts';
+import { accepts, type ParsedBody } from '../body.ts';
+import type { PostClaims } from '../cluster/claims.ts';
+import type { HandlerContext } from '../context.ts';
+import {
+  errorReply,
+  methodNotAllowed,
+  SESSION_NOT_FOUND,
+  sessionRefused,
+  TRANSPORT_ERROR,
+} from '../reply.ts';
+import { SSE_HEADERS, type SseConnection, sseResponse } from '../sse.ts';
 import { answerPost, checkBatchAndIds, checkVersionHeader, findInitialize, tooManyStreams } from './post.ts';
-import { errorReply, methodNotAllowed, SESSION_NOT_FOUND, sessionRefused, TRANSPORT_ERROR } from './reply.ts';
 import { StreamableSession } from './session.ts';
-import { SSE_HEADERS, type SseConnection, sseResponse } from './sse.ts';
 
 /** Serves one GET or DELETE on the MCP endpoint of a stateful handler. */
 export async function serveStreamable(

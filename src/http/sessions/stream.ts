@@ -2,9 +2,9 @@
  * Where the answers to one POST go: an SSE stream (resumable when there is an event store) or a
  * single JSON reply. Both know which request ids are still waiting for their response.
  */
-import type { JsonRpcMessage, RequestId } from '../protocol/index.ts';
-import type { EventStore } from '../store/index.ts';
-import type { SseConnection } from './sse.ts';
+import type { JsonRpcMessage, RequestId } from '../../protocol/index.ts';
+import type { EventStore } from '../../store/index.ts';
+import type { SseConnection } from '../sse.ts';
 
 /** Something the session routes a POST's responses to. */
 export interface ReplyTarget {

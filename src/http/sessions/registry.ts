@@ -3,7 +3,7 @@
  * (unused sessions expire soon; when full, an idle session makes room before a client is refused;
  * an optional cap per client), idle eviction, and the matching records in the SessionStore.
  */
-import type { SessionRecord, SessionStore, SessionTransportKind } from '../store/index.ts';
+import type { SessionRecord, SessionStore, SessionTransportKind } from '../../store/index.ts';
 
 /** What the registry needs of a live session. */
 export interface LiveSession {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemorySessionStore } from '../store/index.ts';
+import { MemorySessionStore } from '../../store/index.ts';
 import { LeaseKeeper } from './leases.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -13,11 +13,11 @@ import {
   type JsonRpcMessage,
   type JsonRpcResponse,
   messageText,
-} from '../protocol/index.ts';
-import type { MessageInfo, Transport, TransportSink } from '../rpc/index.ts';
-import { endService } from './options.ts';
-import { errorReply, jsonResponse } from './reply.ts';
-import { SSE_HEADERS, SseConnection, sseResponse } from './sse.ts';
+} from '../../protocol/index.ts';
+import type { MessageInfo, Transport, TransportSink } from '../../rpc/index.ts';
+import { endService } from '../options.ts';
+import { errorReply, jsonResponse } from '../reply.ts';
+import { SSE_HEADERS, SseConnection, sseResponse } from '../sse.ts';
 
 /** What an exchange needs from the handler. */
 export interface ExchangeSettings {

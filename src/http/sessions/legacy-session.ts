@@ -3,9 +3,9 @@
  * event on the session's one SSE connection; client messages arrive by POST. The session lives as
  * long as that connection.
  */
-import { ConnectionClosedError, type JsonRpcMessage, messageText } from '../protocol/index.ts';
-import type { MessageInfo, Transport, TransportSink } from '../rpc/index.ts';
-import type { SseConnection } from './sse.ts';
+import { ConnectionClosedError, type JsonRpcMessage, messageText } from '../../protocol/index.ts';
+import type { MessageInfo, Transport, TransportSink } from '../../rpc/index.ts';
+import type { SseConnection } from '../sse.ts';
 
 /** An HTTP+SSE session. */
 export class LegacySseSession implements Transport {

@@ -4,7 +4,7 @@
  * the node renews all it holds in one batch every third of that, so a lease outlives its holder
  * (a node that died) by at most `ttlMs`.
  */
-import type { Lease, SessionStore } from '../store/index.ts';
+import type { Lease, SessionStore } from '../../store/index.ts';
 
 /** A session store that keeps leases. */
 export type LeaseStore = Required<

@@ -4,15 +4,15 @@
  * a transport of its own that lives as long as the request. Nothing outlives it: no session, no
  * stream to resume, and the client closing the connection cancels the request.
  */
-import { ErrorCode, isResponse, MODERN_REVISION } from '../protocol/index.ts';
-import type { Caller } from './auth.ts';
-import { requestSignal } from './beside.ts';
-import type { ParsedBody } from './body.ts';
-import type { HandlerContext } from './context.ts';
+import { ErrorCode, isResponse, MODERN_REVISION } from '../../protocol/index.ts';
+import type { Caller } from '../auth.ts';
+import { requestSignal } from '../beside.ts';
+import type { ParsedBody } from '../body.ts';
+import type { HandlerContext } from '../context.ts';
+import { HttpInfo } from '../info.ts';
+import { accepted, errorReply } from '../reply.ts';
 import { ModernExchange } from './exchange.ts';
 import { checkModernPost } from './modern-check.ts';
-import { HttpInfo } from './post.ts';
-import { accepted, errorReply } from './reply.ts';
 
 /** Serves one POST of the stateless revision. */
 export async function serveModernPost(

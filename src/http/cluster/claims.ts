@@ -5,7 +5,7 @@
  * the session (alongside reading the session record, so it costs no extra round trip), and
  * released just before its answer goes out, or when the session's copy closes.
  */
-import type { JsonRpcRequest, JsonRpcResponse, RequestId } from '../protocol/index.ts';
+import type { JsonRpcRequest, JsonRpcResponse, RequestId } from '../../protocol/index.ts';
 import type { LeaseKeeper } from './leases.ts';
 
 interface Claim {

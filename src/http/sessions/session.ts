@@ -14,57 +14,17 @@ import {
   type LegacyRevision,
   messageText,
   type RequestId,
-} from '../protocol/index.ts';
-import type { MessageInfo, SendOptions, Transport, TransportSink } from '../rpc/index.ts';
-import type { EventStore, SessionRecord } from '../store/index.ts';
-import { randomToken } from '../store/index.ts';
-import { postStreamId } from './liveness.ts';
-import { endService } from './options.ts';
-import { SharedStream } from './shared-stream.ts';
-import { SseConnection } from './sse.ts';
+} from '../../protocol/index.ts';
+import type { MessageInfo, SendOptions, Transport, TransportSink } from '../../rpc/index.ts';
+import { randomToken, type SessionRecord } from '../../store/index.ts';
+import { postStreamId } from '../cluster/liveness.ts';
+import { SharedStream } from '../cluster/shared-stream.ts';
+import { tagId } from '../cluster/tagged-id.ts';
+import { endService } from '../options.ts';
+import { SseConnection } from '../sse.ts';
+import { ReplyTargets } from './reply-targets.ts';
+import type { SessionSettings } from './settings.ts';
 import { JsonReply, MessageStream, type ReplyTarget } from './stream.ts';
-
-/** What a session needs when several nodes serve it (the handler's `bus` option). */
-export interface SessionCluster {
-  /** This node's id: it names the node's streams and tags its requests to the client. */
-  readonly nodeId: string;
-  /** The stream id prefix every node uses for this session. */
-  readonly streamPrefix: string;
-  /** Tells followers of a stream on any node that it has new events. */
-  wake(streamId: string): void;
-  /**
-   * Runs before each response goes out: stores what the request changed in the session record,
-   * and frees the ids of the requests answered.
-   */
-  beforeAnswer(session: StreamableSession, responses: readonly JsonRpcResponse[]): Promise<void>;
-}
-
-/** The id a server→client request carries on the wire in cluster mode: it names the node waiting. */
-const TAGGED_ID = /^n\.([0-9a-z]+)\.([0-9]+)$/;
-
-/** The node a client's answer belongs to, and the id the peer there gave the request. */
-export function untagId(id: RequestId): { nodeId: string; id: number } | undefined {
-  if (typeof id !== 'string') return undefined;
-  const m = TAGGED_ID.exec(id);
-  return m ? { nodeId: m[1] as string, id: Number(m[2]) } : undefined;
-}
-
-/** What a session needs from the handler that made it. */
-export interface SessionSettings {
-  store: EventStore | undefined;
-  retryMs: number;
-  keepAliveMs: number;
-  maxBufferedBytes: number;
-  onError: (error: Error) => void;
-  /** Called once when the session has closed, whoever closed it. */
-  onClosed?: (session: StreamableSession) => void;
-  /** Called when the last open POST answer (stream or JSON reply) has ended. */
-  onAnswered?: (session: StreamableSession) => void;
-  /** Called when the initialize result reveals the negotiated revision. */
-  onRevision?: (session: StreamableSession, revision: LegacyRevision) => void;
-  /** Present when several nodes serve the session. */
-  cluster?: SessionCluster;
-}
 
 /** A Streamable HTTP session (or, without an id, the one-request transport of stateless mode). */
 export class StreamableSession implements Transport {
@@ -85,10 +45,9 @@ export class StreamableSession implements Transport {
   subject: string | undefined;
   #sink: TransportSink | undefined;
   #closed = false;
-  readonly #settings: SessionSettings;
+  readonly #settings: SessionSettings<StreamableSession>;
+  readonly #targets = new ReplyTargets();
   // Made when first needed and dropped when empty: an idle session holds none of them.
-  #targets: Set<ReplyTarget> | undefined;
-  #byRequest: Map<RequestId, ReplyTarget> | undefined;
   #streams: Map<string, MessageStream> | undefined;
   #standalone: MessageStream | undefined;
   /** Streams that ended while cut off; their events are kept until the session ends. */
@@ -105,7 +64,11 @@ export class StreamableSession implements Transport {
   /** The `initialize` params of the client (cluster mode keeps them in the session record). */
   initParams: Record<string, unknown> | undefined;
 
-  constructor(sessionId: string | undefined, settings: SessionSettings, protocolVersion?: string) {
+  constructor(
+    sessionId: string | undefined,
+    settings: SessionSettings<StreamableSession>,
+    protocolVersion?: string,
+  ) {
     this.sessionId = sessionId;
     this.#settings = settings;
     this.protocolVersion = protocolVersion;
@@ -170,7 +133,7 @@ export class StreamableSession implements Transport {
 
   /** Whether a request id is waiting for its response on this session. */
   inUse(id: RequestId): boolean {
-    return this.#byRequest?.has(id) ?? false;
+    return this.#targets.has(id);
   }
 
   /** Whether a stream id was made by this session (so its events may be replayed here). */
@@ -255,7 +218,7 @@ export class StreamableSession implements Transport {
 
   /** Closes the connection of a request's stream; the client resumes it with GET. */
   closeRequestStream(requestId: RequestId): boolean {
-    const target = this.#byRequest?.get(requestId);
+    const target = this.#targets.of(requestId);
     return target instanceof MessageStream && this.closeStream(target);
   }
 
@@ -294,12 +257,12 @@ export class StreamableSession implements Transport {
     if (isResponse(first)) return this.#sendResponses(message, list as JsonRpcResponse[]);
     const cluster = this.#settings.cluster;
     if (cluster && 'id' in first && !Array.isArray(message)) {
-      message = { ...first, id: `n.${cluster.nodeId}.${String(first.id)}` };
+      message = { ...first, id: tagId(cluster.nodeId, first.id) };
     }
     const related = options?.relatedRequestId;
     let target: ReplyTarget | undefined;
     if (related !== undefined) {
-      const t = this.#byRequest?.get(related);
+      const t = this.#targets.of(related);
       if (t?.carriesRelated) target = t;
     }
     target ??= this.#shared ?? this.#standalone;
@@ -326,9 +289,9 @@ export class StreamableSession implements Transport {
         this.#initId = undefined;
         failedInit = !this.#learnRevision(r);
       }
-      const t = r.id === null ? undefined : this.#byRequest?.get(r.id);
+      const t = r.id === null ? undefined : this.#targets.of(r.id);
       if (t) {
-        this.#forget(r.id as RequestId);
+        this.#targets.forget(r.id as RequestId);
         t.pending.delete(r.id as RequestId);
         target ??= t;
       }
@@ -340,7 +303,7 @@ export class StreamableSession implements Transport {
         this.#settings.onError(new Error('Dropped a response to a request this session is not waiting for.'));
         return Promise.resolve();
       }
-      for (const id of target.pending) this.#forget(id);
+      for (const id of target.pending) this.#targets.forget(id);
       target.pending.clear();
     }
     const last = target.pending.size === 0;
@@ -393,27 +356,12 @@ export class StreamableSession implements Transport {
   }
 
   #ended(target: ReplyTarget): void {
-    const targets = this.#targets;
-    if (!targets?.delete(target)) return;
-    if (targets.size > 0) return;
-    this.#targets = undefined;
-    if (!this.#closed) this.#settings.onAnswered?.(this);
+    if (this.#targets.ended(target) && !this.#closed) this.#settings.onAnswered?.(this);
   }
 
   #register(target: ReplyTarget, requests: readonly JsonRpcRequest[]): void {
     if (!this.engaged && (requests.length !== 1 || requests[0]?.id !== this.#initId)) this.engaged = true;
-    this.#targets ??= new Set();
-    this.#targets.add(target);
-    this.#byRequest ??= new Map();
-    for (const r of requests) {
-      target.pending.add(r.id);
-      this.#byRequest.set(r.id, target);
-    }
-  }
-
-  #forget(id: RequestId): void {
-    const byRequest = this.#byRequest;
-    if (byRequest?.delete(id) && byRequest.size === 0) this.#byRequest = undefined;
+    this.#targets.add(target, requests);
   }
 
   /** Ends the server's service of this session, then the session itself. */
@@ -431,13 +379,12 @@ export class StreamableSession implements Transport {
     const streams = [...(this.#streams?.values() ?? [])];
     const streamIds = [...streams.map((t) => t.id), ...(this.#cutOff ?? [])];
     this.#cutOff = undefined;
-    for (const t of [...(this.#targets ?? []), ...streams]) t.end();
+    for (const t of [...this.#targets.all(), ...streams]) t.end();
     // Shared streams outlive this copy of the session: another node may resume them; they expire.
     if (!this.#settings.cluster)
       for (const id of streamIds) store?.deleteStream(id).catch(this.#settings.onError);
-    this.#targets = undefined;
+    this.#targets.clear();
     this.#streams = undefined;
-    this.#byRequest = undefined;
     this.#standalone = undefined;
     this.#sink?.closed();
     this.#settings.onClosed?.(this);
