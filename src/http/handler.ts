@@ -171,11 +171,13 @@ async function serveEndpoint(
       const denied = checkRequestScopes(options.auth, caller, body.requests);
       if (denied) return denied;
     }
+    // revision: routing by era: a POST's era is named by its header or envelope, before any method is looked up
     if (ctx.modern.enabled && isModernPost(request, body)) return serveModernPost(request, body, ctx, caller);
     return options.sessions
       ? postStreamable(request, body, ctx, caller)
       : postStateless(request, body, ctx, caller);
   }
+  // revision: routing by era: the version header of a GET or DELETE
   if (ctx.modern.enabled && request.headers.get('mcp-protocol-version') === MODERN_REVISION) {
     return methodNotAllowed(
       'POST',

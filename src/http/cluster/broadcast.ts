@@ -67,6 +67,7 @@ export class ClusterBroadcasts {
       const side = session.handle as ServerSide | undefined;
       if (!side || side.ready === false) continue;
       if (broadcast.uri !== undefined && !side.subscriptions?.has(broadcast.uri)) continue;
+      // revision: an HTTP+SSE session's revision as its record names it (HTTP+SSE is 2024-11-05 when unknown)
       const revision = isLegacyRevision(side.revision) ? side.revision : '2024-11-05';
       session.send(notification(broadcast, revision)).catch(() => {});
     }
@@ -86,6 +87,7 @@ export class ClusterBroadcasts {
         continue;
       }
       const revision = record.revision;
+      // revision: validates a revision read back from the shared store
       if (record.transport !== 'streamable-http' || !isLegacyRevision(revision)) continue;
       if (record.streamPrefix === undefined) continue;
       if (broadcast.uri !== undefined && !record.subscriptions?.includes(broadcast.uri)) continue;

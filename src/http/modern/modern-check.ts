@@ -54,7 +54,9 @@ function hasEnvelopeKey(params: unknown): boolean {
  * Whether a POST belongs to the stateless revision: its `MCP-Protocol-Version` header names it,
  * its message carries the `_meta` envelope, or it is `server/discover`.
  */
+// revision: the era of a POST is read from the POST itself, before any table can be asked
 export function isModernPost(request: Request, body: ParsedBody): boolean {
+  // revision: the era of a POST, named by its version header
   if (request.headers.get('mcp-protocol-version') === MODERN_REVISION) return true;
   if (body.batch) return false;
   const message = body.messages[0] as { method?: unknown; params?: unknown } | undefined;

@@ -2,7 +2,7 @@
  * The checks and the answer shared by every Streamable HTTP POST of the stateful revisions, with
  * sessions or without.
  */
-import { ErrorCode, FEATURES, isLegacyRevision, type JsonRpcRequest } from '../../protocol/index.ts';
+import { ErrorCode, FEATURES, isRevision, type JsonRpcRequest } from '../../protocol/index.ts';
 import type { AuthInfo } from '../../rpc/index.ts';
 import { requestSignal } from '../beside.ts';
 import { duplicateId, type ParsedBody } from '../body.ts';
@@ -37,7 +37,7 @@ export function checkBatchAndIds(
   revision: string | undefined,
   inUse: (id: JsonRpcRequest['id']) => boolean,
 ): Response | undefined {
-  if (body.batch && !(isLegacyRevision(revision) && FEATURES[revision].batching)) {
+  if (body.batch && !(isRevision(revision) && FEATURES[revision].batching)) {
     return errorReply(
       400,
       ErrorCode.InvalidRequest,

@@ -97,6 +97,7 @@ export class StreamableSession implements Transport {
   restore(record: SessionRecord): void {
     this.subject = record.subject;
     this.engaged = true; // it was in use on another node
+    // revision: validates a revision read back from the session store
     if (record.revision === undefined || !isLegacyRevision(record.revision)) return;
     this.revision = record.revision;
     this.#restoreId = `restore.${randomToken(8)}`;
@@ -324,6 +325,7 @@ export class StreamableSession implements Transport {
   #learnRevision(response: JsonRpcResponse): boolean {
     if (!('result' in response)) return false;
     const version = response.result.protocolVersion;
+    // revision: validates the revision the server's initialize answer names
     if (isLegacyRevision(version)) {
       this.revision = version;
       this.#settings.onRevision?.(this, version);
