@@ -25,7 +25,7 @@ export const LAYERS: readonly Layer[] = [
   { folder: 'store' }, // session, event and bus stores (interfaces, in-memory), random ids
   { folder: 'client' }, // McpClient
   { folder: 'server' }, // McpServer, sessions, registries, request context
-  { folder: 'transport' }, // client transports: memory, stdio (bring-your-own streams), Streamable HTTP, SSE
+  { folder: 'transport', entries: ['index.ts', 'stdio.ts'] }, // client transports: memory, stdio (bring-your-own streams), Streamable HTTP, SSE; stdio.ts alone for mcpkit/node's stdio, without the HTTP clients
   { folder: 'http' }, // the web-standard HTTP handler (Streamable HTTP, HTTP+SSE), cluster routing
   { folder: 'compose' }, // mounts, proxies, tool transforms
   { folder: 'otel' }, // OpenTelemetry middleware
