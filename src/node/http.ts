@@ -15,9 +15,8 @@ import {
   provideBody,
   provideClientAddress,
   provideSignal,
-  type SseConnection,
-  sseConnectionOf,
-} from '../http/index.ts';
+} from '../http/beside.ts';
+import { type SseConnection, sseConnectionOf } from '../http/sse.ts';
 import { lightRequest } from './light-request.ts';
 
 /** A web-standard handler: what `createHttpHandler` returns. */
