@@ -2,8 +2,8 @@
  * What an entry point evaluates: a fresh Node imports an entry of the sources (with a module hook
  * that records every module loaded, `require`d ones included) and the test checks the list. A stdio
  * server (`mcpkit/server` + `mcpkit/node`, one zod tool) must not load the development authorization
- * server, the reference server, the client, the HTTP client transports, the OAuth client or ajv; ajv
- * comes in with the first plain JSON Schema; the root entry does not load the client.
+ * server, the reference server, the client, the HTTP client transports, the OAuth client, ajv or
+ * node:http; ajv comes in with the first plain JSON Schema; the root entry does not load the client.
  */
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -44,6 +44,7 @@ const NOT_FOR_STDIO: ReadonlyArray<[string, RegExp]> = [
   ['the OAuth client', /\/src\/auth\/(authorization|discovery|oauth-|token-endpoint)|\/oauth4webapi\//],
   ['ajv', /\/node_modules\/ajv\//],
   ['jose', /\/node_modules\/jose\//],
+  ['node:http (only serveHttp and the loopback redirect need it)', /^node:http$/],
 ];
 
 function offending(loaded: readonly string[], rules: ReadonlyArray<[string, RegExp]>): string[] {
