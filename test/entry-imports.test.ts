@@ -59,7 +59,11 @@ const { McpServer } = await import(${JSON.stringify(src('server/index.ts'))});
 const { StdioServerTransport } = await import(${JSON.stringify(src('node/index.ts'))});
 const { z } = await import('zod');
 const server = new McpServer({ name: 'slim', version: '1.0.0' });
-server.tool('add', { inputSchema: z.object({ a: z.number(), b: z.number() }) }, ({ a, b }) => String(a + b));
+server.tool(
+  'add',
+  { input: z.object({ a: z.number(), b: z.number() }), output: z.object({ sum: z.number() }) },
+  ({ a, b }) => ({ structuredContent: { sum: a + b } }),
+);
 if (typeof StdioServerTransport !== 'function') throw new Error('no StdioServerTransport');
 `;
 
@@ -77,10 +81,12 @@ describe('entry points load only what they need', () => {
     expect(offending(loaded, NOT_FOR_STDIO)).toEqual([]);
   });
 
-  it('loads ajv at the first plain JSON Schema, which then validates', () => {
+  it('loads ajv with the first tool whose schema is a plain JSON Schema, which then validates', () => {
     const loaded = modulesLoadedBy(`${STDIO_SERVER}
 const { compileSchema } = await import(${JSON.stringify(src('schema/index.ts'))});
-const schema = compileSchema({ type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] });
+const input = { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] };
+server.tool('count', { input }, ({ n }) => String(n));
+const schema = compileSchema(input);
 const good = schema.validate({ n: 1 });
 const bad = schema.validate({ n: 'one' });
 if (!good.ok || bad.ok || !bad.message.includes('expected integer')) throw new Error(JSON.stringify([good, bad]));
