@@ -94,6 +94,21 @@ if (!good.ok || bad.ok || !bad.message.includes('expected integer')) throw new E
     expect(loaded.some((url) => /\/node_modules\/ajv\//.test(url))).toBe(true);
   });
 
+  it('without a synchronous require, plain JSON Schemas go to @cfworker/json-schema and ajvValidator says why', () => {
+    const loaded = modulesLoadedBy(`
+delete process.getBuiltinModule; // as in a browser, or Node before 20.16
+const { ajvValidator, compileSchema, SchemaError } = await import(${JSON.stringify(src('schema/index.ts'))});
+const schema = compileSchema({ type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] });
+const bad = schema.validate({ n: 'one' });
+if (bad.ok || !bad.message.includes('expected integer')) throw new Error(JSON.stringify(bad));
+let error;
+try { ajvValidator.compile({ type: 'object' }, 'Schema "x"'); } catch (e) { error = e; }
+if (!(error instanceof SchemaError) || !/could not be loaded here.*cfworkerValidator/.test(error.message)) throw error ?? new Error('compiled');
+`);
+    expect(loaded.some((url) => /\/node_modules\/ajv\//.test(url))).toBe(false);
+    expect(loaded.some((url) => /\/node_modules\/@cfworker\/json-schema\//.test(url))).toBe(true);
+  });
+
   it('the root entry loads the server but not the client', () => {
     const loaded = modulesLoadedBy(`await import(${JSON.stringify(src('index.ts'))});`);
     expect(loaded).toContain('/src/server/server.ts');
