@@ -17,8 +17,9 @@ const USAGE = `usage: npm run bench -- [options]
   --window MS          measured window per repetition (default 900; quick 200)
   --warmup MS          warm-up before the first repetition (default 1000; quick 150)
   --sessions N         sessions in the memory scenario (default 1000; quick 200)
-  --spawns N           spawns per repetition of the start-up scenario (default 4; quick 2)
-  --only a,b           only scenarios whose id starts with one of these (stdio, http-stateful, memory, ...)
+  --spawns N           spawns per repetition of the start-up and import scenarios (default 4; quick 2;
+                       import at least 3)
+  --only a,b           only scenarios whose id starts with one of these (stdio, http-stateful, memory, import, ...)
   --contenders a,b     only these contenders (raw, mcpkit, v1, v2)
   --node PATH          (npm run bench) the Node that runs the benchmark, clients and servers
                        (default: the Node that runs npm, the machine's own)

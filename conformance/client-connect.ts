@@ -1,11 +1,7 @@
 /** How the everything-client connects: the era comes from the runner, the rest from mcpkit's API. */
-import {
-  McpClient,
-  type McpClientOptions,
-  MODERN_REVISION,
-  type StreamableHttpClientOptions,
-  StreamableHttpClientTransport,
-} from '../src/index.ts';
+import { McpClient, type McpClientOptions } from '../src/client/index.ts';
+import { MODERN_REVISION } from '../src/index.ts';
+import { type StreamableHttpClientOptions, StreamableHttpClientTransport } from '../src/transport/index.ts';
 
 /** The environment the client runner gives each scenario. */
 export interface ScenarioEnv {

@@ -3,7 +3,8 @@
  * SKILL.md, verify the file against the listed size, digest and frontmatter, and read its other
  * files only once the skill verified.
  */
-import type { McpClient, ReadResourceResult } from '../src/index.ts';
+import type { McpClient } from '../src/client/index.ts';
+import type { ReadResourceResult } from '../src/index.ts';
 import { type ScenarioRun, withClient } from './client-connect.ts';
 
 interface SkillFile {

@@ -1,5 +1,5 @@
 // examples/http-client.ts — a client over Streamable HTTP
-import { McpClient } from 'mcpkit';
+import { McpClient } from 'mcpkit/client';
 import { StreamableHttpClientTransport } from 'mcpkit/transport';
 
 const url = new URL(process.env.MCP_URL ?? 'http://127.0.0.1:3000/mcp');

@@ -1,5 +1,5 @@
 // examples/weather-client.ts — a client that starts the server above and calls its tool
-import { McpClient } from 'mcpkit';
+import { McpClient } from 'mcpkit/client';
 import { StdioClientTransport } from 'mcpkit/node';
 
 const client = new McpClient({

@@ -25,8 +25,12 @@ export const LAYERS: readonly Layer[] = [
   { folder: 'store' }, // session, event and bus stores (interfaces, in-memory), random ids
   { folder: 'client' }, // McpClient
   { folder: 'server' }, // McpServer, sessions, registries, request context
-  { folder: 'transport' }, // client transports: memory, stdio (bring-your-own streams), Streamable HTTP, SSE
-  { folder: 'http' }, // the web-standard HTTP handler (Streamable HTTP, HTTP+SSE), cluster routing
+  // client transports: memory, stdio (bring-your-own streams), Streamable HTTP, SSE; stdio.ts alone
+  // (the framing) for node/'s stdio transports, without the HTTP clients
+  { folder: 'transport', entries: ['index.ts', 'stdio.ts'] },
+  // the web-standard HTTP handler (Streamable HTTP, HTTP+SSE), cluster routing; beside.ts and sse.ts
+  // alone (what a server adapter hands over and reads back) for node/http.ts, without the handler
+  { folder: 'http', entries: ['index.ts', 'beside.ts', 'sse.ts'] },
   { folder: 'compose' }, // mounts, proxies, tool transforms
   { folder: 'otel' }, // OpenTelemetry middleware
   { folder: 'auth', entries: ['index.ts', 'node.ts'] }, // OAuth resource server, client, dev server

@@ -1,5 +1,8 @@
-/** mcpkit: the Model Context Protocol for TypeScript. Runtime-neutral entry point. */
-export * from './client/index.ts';
+/**
+ * mcpkit: the Model Context Protocol for TypeScript. Runtime-neutral entry point: the server and
+ * what both sides share (the protocol's messages and errors, schemas). The client is at
+ * `mcpkit/client` and its transports at `mcpkit/transport`, so that a server does not load them.
+ */
 export * from './protocol/index.ts';
 export type {
   AuthInfo,
@@ -11,4 +14,3 @@ export type {
 } from './rpc/index.ts';
 export { compileSchema, type SchemaInput } from './schema/index.ts';
 export * from './server/index.ts';
-export * from './transport/index.ts';

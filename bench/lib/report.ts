@@ -217,6 +217,9 @@ export function markdownReport(header: string, results: readonly ScenarioResult[
   for (const s of results) {
     parts.push(`### ${s.scenario.title}\n\n${s.scenario.detail}\n\n${scenarioTable(s)}`);
   }
-  parts.push(`### Targets (mcpkit's ratio, paired per repetition)\n\n${targetTable(checkTargets(results))}`);
+  const outcomes = checkTargets(results);
+  if (outcomes.length > 0) {
+    parts.push(`### Targets (mcpkit's ratio, paired per repetition)\n\n${targetTable(outcomes)}`);
+  }
   return parts.join('\n\n') + '\n';
 }

@@ -27,7 +27,7 @@ export interface RunSettings {
   warmupMs: number;
   /** Sessions opened for the memory scenario. */
   sessions: number;
-  /** Spawns per repetition of the start-up scenario. */
+  /** Spawns per repetition of the start-up and import scenarios. */
   spawns: number;
 }
 

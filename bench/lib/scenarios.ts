@@ -1,4 +1,5 @@
 /** The scenarios of the benchmark, in the order they run. */
+import { spawn } from 'node:child_process';
 import { BIG_BYTES, fillerName, type ServerMode, type ServerStats } from '../servers/shared.ts';
 import { type Connection, connectHttp, connectStdio, type HttpFlavor } from './connections.ts';
 import { type Call, expectEqual, quantile } from './load.ts';
@@ -246,6 +247,72 @@ const startup: Scenario = {
   },
 };
 
+/** The public entries timed by the import scenario: metric key, label, and the module(s) imported. */
+const ENTRIES: readonly { key: string; label: string; modules: readonly string[] }[] = [
+  { key: 'root', label: '`mcpkit` ms', modules: ['mcpkit'] },
+  { key: 'server', label: '`mcpkit/server` ms', modules: ['mcpkit/server'] },
+  { key: 'client', label: '`mcpkit/client` ms', modules: ['mcpkit/client'] },
+  { key: 'node', label: '`mcpkit/node` ms', modules: ['mcpkit/node'] },
+  { key: 'http', label: '`mcpkit/http` ms', modules: ['mcpkit/http'] },
+  { key: 'stdio', label: '`mcpkit/server` + `mcpkit/node` ms', modules: ['mcpkit/server', 'mcpkit/node'] },
+];
+
+/** Wall time of `node --input-type=module -e <code>` from spawn to exit, ms (in the current directory). */
+function timeNode(code: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const ms = performance.now() - t0;
+      if (code === 0) resolve(ms);
+      else reject(new Error(`node exited with ${code}: ${stderr.trim().slice(0, 300)}`));
+    });
+  });
+}
+
+const importCost: Scenario = {
+  id: 'import',
+  title: 'Import cost per entry: a fresh `node` importing one public entry',
+  detail:
+    "The wall time of `node --input-type=module -e \"await import('<entry>')\"` from spawn to exit minus that of a bare `node -e ''`, medians of the spawns of a repetition (baseline and entries interleaved). mcpkit is imported by package name (its public exports, resolved to the built dist/); the last column imports `mcpkit/server` and `mcpkit/node`, what a stdio server loads.",
+  contenders: ['mcpkit'],
+  metrics: ENTRIES.map((e) => ({ key: e.key, label: e.label, digits: 1, better: 'lower' as const })),
+  ratioKeys: [],
+  maxReps: 4,
+  async setup(_contender, settings): Promise<Runner> {
+    const code = (modules: readonly string[]) => modules.map((m) => `await import('${m}');`).join(' ');
+    const round = async (): Promise<number[]> => {
+      const times = [await timeNode('')];
+      for (const entry of ENTRIES) times.push(await timeNode(code(entry.modules)));
+      return times;
+    };
+    return {
+      warmup: async () => {
+        await round();
+      },
+      close: async () => {},
+      measure: async () => {
+        const rounds: number[][] = [];
+        for (let i = 0; i < Math.max(3, settings.spawns); i++) rounds.push(await round());
+        const median = (column: number) =>
+          quantile(
+            rounds.map((r) => r[column] as number),
+            0.5,
+          );
+        const base = median(0);
+        return Object.fromEntries(ENTRIES.map((e, i) => [e.key, median(i + 1) - base]));
+      },
+    };
+  },
+};
+
 /** Every scenario, in run order. */
 export const SCENARIOS: readonly Scenario[] = [
   stdioEcho('stdio-seq', 'stdio: sequential `tools/call`', 1),
@@ -261,4 +328,5 @@ export const SCENARIOS: readonly Scenario[] = [
   memory,
   memoryRaw,
   startup,
+  importCost,
 ];

@@ -6,18 +6,9 @@
 import * as oauth from 'oauth4webapi';
 import { type DiscoveryContext, vetUrl } from './discovery.ts';
 import { OAuthFlowError } from './errors.ts';
+import type { AuthorizationResult } from './redirect.ts';
 
-/** What the user agent brings back from the redirect URI. */
-export interface AuthorizationResult {
-  code?: string;
-  state?: string;
-  iss?: string;
-  error?: string;
-  errorDescription?: string;
-}
-
-/** The user agent step: show `authorizationUrl`, resolve what arrives at the redirect URI. */
-export type AuthorizationRedirect = (authorizationUrl: URL) => Promise<AuthorizationResult>;
+export { type AuthorizationRedirect, type AuthorizationResult, authorizationResultFrom } from './redirect.ts';
 
 /** One authorization in flight: the PKCE verifier, `state`, and the issuer it was sent to. */
 export interface PendingAuthorization {
@@ -149,19 +140,4 @@ export function validateAuthorizationResponse(
     params,
     pending.state,
   );
-}
-
-/** Reads an AuthorizationResult from the query of a redirect URI. */
-export function authorizationResultFrom(params: URLSearchParams): AuthorizationResult {
-  const result: AuthorizationResult = {};
-  const set = (key: keyof AuthorizationResult, name: string) => {
-    const value = params.get(name);
-    if (value !== null) result[key] = value;
-  };
-  set('code', 'code');
-  set('state', 'state');
-  set('iss', 'iss');
-  set('error', 'error');
-  set('errorDescription', 'error_description');
-  return result;
 }

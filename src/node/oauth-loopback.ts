@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import {
@@ -54,6 +54,7 @@ export async function createLoopbackRedirect(
 ): Promise<LoopbackRedirect> {
   const path = options.path ?? '/callback';
   const waiting = new Map<string, (result: AuthorizationResult) => void>();
+  const { createServer } = await import('node:http'); // not at module load: mcpkit/node's stdio users never need it
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const settle =

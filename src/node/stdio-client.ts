@@ -8,7 +8,7 @@ import {
   LocalError,
 } from '../protocol/index.ts';
 import type { Transport, TransportSink } from '../rpc/index.ts';
-import { encodeMessage, LineDecoder, oversizeFrameMessage, readFrameHead } from '../transport/index.ts';
+import { encodeMessage, LineDecoder, oversizeFrameMessage, readFrameHead } from '../transport/stdio.ts';
 import { FrameWriter } from './stdio-server.ts';
 
 /** Options of a StdioClientTransport. */

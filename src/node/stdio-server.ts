@@ -9,7 +9,7 @@ import {
   LocalError,
 } from '../protocol/index.ts';
 import type { Transport, TransportSink } from '../rpc/index.ts';
-import { encodeMessage, LineDecoder, oversizeFrameMessage, readFrameHead } from '../transport/index.ts';
+import { encodeMessage, LineDecoder, oversizeFrameMessage, readFrameHead } from '../transport/stdio.ts';
 
 /** Options of a StdioServerTransport. */
 export interface StdioServerTransportOptions {

@@ -3,7 +3,7 @@
  * `new Function`) where code generation is allowed, @cfworker/json-schema where it is not.
  */
 import { cfworkerValidator } from './cfworker.ts';
-import { ajvValidator } from './json-schema.ts';
+import { ajvAvailable, ajvValidator } from './json-schema.ts';
 import type { JsonSchemaValidator } from './types.ts';
 
 /** Whether code can be generated from strings here and now (Workers allow it at start-up only). */
@@ -21,11 +21,16 @@ function onWorkers(): boolean {
 }
 
 /**
- * The validator used when none is given: @cfworker/json-schema on Cloudflare Workers and wherever
- * `new Function` is refused (a strict Content Security Policy, `--disallow-code-generation-from-strings`),
- * ajv everywhere else. Decided at each compile (once per schema), never at import.
+ * The validator used when none is given: @cfworker/json-schema on Cloudflare Workers, wherever
+ * `new Function` is refused (a strict Content Security Policy, `--disallow-code-generation-from-strings`)
+ * and where ajv cannot be loaded synchronously (browsers, Node before 20.16), ajv everywhere else.
+ * Decided at each compile (once per schema), never at import: ajv is loaded at the first schema it
+ * compiles.
  */
 export const autoValidator: JsonSchemaValidator = {
   compile: (schema, label) =>
-    (onWorkers() || !canGenerateCode() ? cfworkerValidator : ajvValidator).compile(schema, label),
+    (onWorkers() || !canGenerateCode() || !ajvAvailable() ? cfworkerValidator : ajvValidator).compile(
+      schema,
+      label,
+    ),
 };

@@ -6,6 +6,6 @@ export * from './defaults.ts';
 export { type Dialect, SUPPORTED_DIALECTS } from './dialects.ts';
 export { FORMATS } from './formats.ts';
 export { failure, formatPath } from './issues.ts';
-export * from './json-schema.ts';
+export { ajvValidator } from './json-schema.ts';
 export * from './standard.ts';
 export * from './types.ts';

@@ -1,7 +1,11 @@
-/** The ajv JSON Schema validator (the default where code generation is allowed): 2020-12 unless `$schema` says otherwise. */
-import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+/**
+ * The ajv JSON Schema validator (the default where code generation is allowed): 2020-12 unless
+ * `$schema` says otherwise. ajv is loaded at the first JSON Schema compiled, not with this module, so
+ * that a server whose schemas are all Standard Schemas (zod, valibot, ...) never loads it.
+ */
+import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
+import type { Ajv2019 } from 'ajv/dist/2019.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { findRefCycle } from './cycles.ts';
 import { dialectOf } from './dialects.ts';
 import { FORMATS } from './formats.ts';
@@ -17,14 +21,71 @@ import { SchemaError } from './types.ts';
 
 /** ajv's class for each dialect, with a checker of schemas made when first needed. */
 interface AjvDialect {
-  create(options: Options): Ajv;
+  create(ajv: AjvModules, options: Options): Ajv;
   checker?: Ajv;
 }
 
+/** What is taken from ajv's three CommonJS modules. */
+interface AjvModules {
+  Ajv: typeof Ajv;
+  Ajv2019: typeof Ajv2019;
+  Ajv2020: typeof Ajv2020;
+}
+
+type Require = (id: string) => unknown;
+
+/**
+ * A `require` for this module, where the runtime offers one synchronously (Node 20.16+, 22.3+, Bun,
+ * Deno: `process.getBuiltinModule`); undefined elsewhere (browsers, Workers, older Node).
+ */
+function nodeRequire(): Require | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process;
+  const mod = proc?.getBuiltinModule?.('node:module') as
+    | { createRequire?(from: string | URL): Require }
+    | undefined;
+  return mod?.createRequire?.(import.meta.url);
+}
+
+let loaded: AjvModules | Error | undefined;
+
+/** ajv's classes, loaded on first use (ajv is CommonJS, so `require` gives them synchronously), or why not. */
+function ajvModules(): AjvModules | Error {
+  if (loaded !== undefined) return loaded;
+  try {
+    const require = nodeRequire();
+    if (require === undefined) throw new Error('this runtime has no synchronous require');
+    loaded = {
+      Ajv: (require('ajv') as { Ajv: typeof Ajv }).Ajv,
+      Ajv2019: (require('ajv/dist/2019.js') as { Ajv2019: typeof Ajv2019 }).Ajv2019,
+      Ajv2020: (require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }).Ajv2020,
+    };
+  } catch (error) {
+    loaded = error instanceof Error ? error : new Error(String(error));
+  }
+  return loaded;
+}
+
+/** Whether ajv can be loaded here (it is, on first call, if so); `autoValidator` uses @cfworker/json-schema where not. */
+export function ajvAvailable(): boolean {
+  return !(ajvModules() instanceof Error);
+}
+
+function loadAjv(label: string): AjvModules {
+  const modules = ajvModules();
+  if (modules instanceof Error) {
+    throw new SchemaError(
+      `${label} cannot be compiled with ajv, which could not be loaded here (${modules.message}); ` +
+        'use cfworkerValidator (from mcpkit/schema) as jsonSchemaValidator instead.',
+      { cause: modules },
+    );
+  }
+  return modules;
+}
+
 const AJV: Record<string, AjvDialect> = {
-  '2020-12': { create: (o) => new Ajv2020(o) },
-  '2019-09': { create: (o) => new Ajv2019(o) },
-  'draft-07': { create: (o) => new Ajv(o) },
+  '2020-12': { create: (ajv, o) => new ajv.Ajv2020(o) },
+  '2019-09': { create: (ajv, o) => new ajv.Ajv2019(o) },
+  'draft-07': { create: (ajv, o) => new ajv.Ajv(o) },
 };
 
 // No loadSchema: a $ref is resolved only inside the schema, never fetched.
@@ -38,8 +99,8 @@ const COMPILE_OPTIONS: Options = {
   formats: FORMATS,
 };
 
-function checkerFor(dialect: AjvDialect): Ajv {
-  dialect.checker ??= dialect.create({ strict: false, logger: false, addUsedSchema: false });
+function checkerFor(ajv: AjvModules, dialect: AjvDialect): Ajv {
+  dialect.checker ??= dialect.create(ajv, { strict: false, logger: false, addUsedSchema: false });
   return dialect.checker;
 }
 
@@ -104,13 +165,14 @@ function toFailure(errors: ErrorObject[] | null | undefined, root: unknown): Val
 
 function compileJsonSchema(schema: JsonSchema, label: string): ValidateFn {
   const dialect = dialectOf(schema, label);
+  const ajv = loadAjv(label);
   const engine = AJV[dialect.name];
   // ajv knows each meta-schema by one spelling of its URI: give it that one (the schema published is unchanged).
   const source =
     schema.$schema === undefined || schema.$schema === dialect.uri
       ? schema
       : { ...schema, $schema: dialect.uri };
-  const checker = checkerFor(engine);
+  const checker = checkerFor(ajv, engine);
   let valid: boolean;
   try {
     valid = checker.validateSchema(source) === true;
@@ -139,7 +201,7 @@ function compileJsonSchema(schema: JsonSchema, label: string): ValidateFn {
   // validator lives exactly as long as the schema's CompiledSchema does.
   let check: ValidateFunction;
   try {
-    check = engine.create(COMPILE_OPTIONS).compile(source);
+    check = engine.create(ajv, COMPILE_OPTIONS).compile(source);
   } catch (error) {
     throw new SchemaError(`${label} could not be compiled: ${reasonOf(error)}.`, { cause: error });
   }
