@@ -30,7 +30,7 @@ export const LAYERS: readonly Layer[] = [
   { folder: 'transport', entries: ['index.ts', 'stdio.ts'] },
   // the web-standard HTTP handler (Streamable HTTP, HTTP+SSE), cluster routing; beside.ts and sse.ts
   // alone (what a server adapter hands over and reads back) for node/http.ts, without the handler
-  { folder: 'http', entries: ['index.ts', 'beside.ts', 'sse.ts'] },
+  { folder: 'http', entries: ['index.ts', 'adapter.ts'] },
   { folder: 'compose' }, // mounts, proxies, tool transforms
   { folder: 'otel' }, // OpenTelemetry middleware
   { folder: 'auth', entries: ['index.ts', 'node.ts'] }, // OAuth resource server, client, dev server

@@ -6,6 +6,7 @@
  * node:http; ajv comes in with the first plain JSON Schema; the root entry does not load the client.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -113,5 +114,24 @@ if (!(error instanceof SchemaError) || !/could not be loaded here.*cfworkerValid
     const loaded = modulesLoadedBy(`await import(${JSON.stringify(src('index.ts'))});`);
     expect(loaded).toContain('/src/server/server.ts');
     expect(offending(loaded, NOT_FOR_STDIO)).toEqual([]);
+  });
+});
+
+describe('the adapter contract', () => {
+  it('is mcpkit/http/adapter, not part of the public mcpkit/http face', async () => {
+    const face = await import('../src/http/index.ts');
+    const adapter = await import('../src/http/adapter.ts');
+    for (const name of [
+      'provideBody',
+      'provideSignal',
+      'PROVIDED_BODIES',
+      'jsonBodyText',
+      'sseConnectionOf',
+    ]) {
+      expect(face).not.toHaveProperty(name);
+      expect(adapter).toHaveProperty(name);
+    }
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(pkg.exports['./http/adapter'].default).toBe('./dist/http/adapter.js');
   });
 });

@@ -2,20 +2,6 @@
 
 export { newSessionId, randomToken } from '../store/index.ts';
 export { type Caller, type HttpAuth, principalOf, withoutCredentials } from './auth.ts';
-export {
-  CLIENT_ADDRESS,
-  clientAddressOf,
-  deferBodies,
-  jsonBodyText,
-  PROVIDED_BODIES,
-  provideBody,
-  provideClientAddress,
-  providedBody,
-  provideSignal,
-  REAL_REQUEST,
-  realRequest,
-  requestSignal,
-} from './beside.ts';
 export { accepts, isJsonContentType } from './body.ts';
 export { checkHostAndOrigin, DEFAULT_ALLOWED_HOSTS, type OriginPolicy } from './guard.ts';
 export { createHttpHandler, type HttpHandler } from './handler.ts';
@@ -28,6 +14,5 @@ export {
   SseConnection,
   type SseConnectionOptions,
   type SseSink,
-  sseConnectionOf,
   sseResponse,
 } from './sse.ts';

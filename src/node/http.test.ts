@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROVIDED_BODIES, providedBody, realRequest, requestSignal } from '../http/beside.ts';
+import { PROVIDED_BODIES, providedBody, realRequest, requestSignal } from '../http/adapter.ts';
 import { jsonResponse } from '../http/reply.ts';
 import { type HttpServerHandle, serveHttp } from './http.ts';
 

@@ -15,8 +15,9 @@ import {
   provideBody,
   provideClientAddress,
   provideSignal,
-} from '../http/beside.ts';
-import { type SseConnection, sseConnectionOf } from '../http/sse.ts';
+  sseConnectionOf,
+} from '../http/adapter.ts';
+import type { SseConnection } from '../http/index.ts';
 import { lightRequest } from './light-request.ts';
 
 /** A web-standard handler: what `createHttpHandler` returns. */

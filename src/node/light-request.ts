@@ -7,7 +7,7 @@
  * `MessageInfo.request` gets a real Request made from it (see `realRequest` in mcpkit/http).
  */
 import type { IncomingMessage } from 'node:http';
-import { CLIENT_ADDRESS, REAL_REQUEST } from '../http/beside.ts';
+import { CLIENT_ADDRESS, REAL_REQUEST } from '../http/adapter.ts';
 
 /** The headers of a node:http request, read as WHATWG Headers reads them (names case-insensitive, repeats joined). */
 class LightHeaders {

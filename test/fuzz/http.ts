@@ -4,7 +4,7 @@
  * last against the client's own header encoding.
  */
 import fc from 'fast-check';
-import { jsonBodyText } from '../../src/http/beside.ts';
+import { jsonBodyText } from '../../src/http/adapter.ts';
 import { accepts, parseBody, readBodyText } from '../../src/http/body.ts';
 import { checkHostAndOrigin, DEFAULT_ALLOWED_HOSTS } from '../../src/http/guard.ts';
 import { checkModernPost } from '../../src/http/modern/modern-check.ts';

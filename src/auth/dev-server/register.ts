@@ -1,5 +1,5 @@
 /** Dynamic Client Registration (RFC 7591) for the development authorization server. */
-import { clientAddressOf } from '../../http/index.ts';
+import { clientAddressOf } from '../../http/adapter.ts';
 import { redirectUriProblem } from '../resource-uri.ts';
 import { json, oauthError } from './http.ts';
 import { type DevClient, type DevState, randomToken } from './state.ts';
