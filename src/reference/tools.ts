@@ -1,4 +1,6 @@
 /** The reference server's tools: the conformance suite's names, plus a few that show more features. */
+
+import type { HttpMessageInfo } from '../http/index.ts';
 import type { ElicitFormParams } from '../protocol/index.ts';
 import type { McpServer } from '../server/index.ts';
 import { PNG_BASE64, sleep, WAV_BASE64 } from './fixtures.ts';
@@ -168,7 +170,8 @@ export function registerStreamingTools(server: McpServer, hooks: ReferenceHooks)
       input: NO_ARGS,
     },
     async (_args, ctx) => {
-      if (!ctx.info?.closeSseStream?.()) hooks.closeRequestStream?.(ctx.session.id, ctx.requestId);
+      if (!(ctx.info as HttpMessageInfo | undefined)?.closeSseStream?.())
+        hooks.closeRequestStream?.(ctx.session.id, ctx.requestId);
       await sleep(100, ctx.signal);
       return 'Reconnection test completed: the result came after the stream was closed.';
     },

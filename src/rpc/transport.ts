@@ -1,7 +1,12 @@
 /** The Transport interface: how the JSON-RPC peer reaches the wire. */
 import type { JsonRpcMessage, RequestId } from '../protocol/index.ts';
 
-/** Extra facts about one received message, set by the transport (HTTP request, auth). */
+/**
+ * Extra facts about one received message, set by the transport. Only what is not particular to
+ * one transport: the web-standard `Request` of a fetch-style transport (handlers read it as
+ * `ctx.info.request`), the authenticated principal, the version the transport saw. What belongs
+ * to HTTP alone (closing an SSE stream) is `HttpMessageInfo` in `mcpkit/http`.
+ */
 export interface MessageInfo {
   /** The HTTP request that carried the message, when there was one. */
   request?: Request;
@@ -9,11 +14,6 @@ export interface MessageInfo {
   auth?: AuthInfo;
   /** The protocol version the transport saw (HTTP: the `MCP-Protocol-Version` header). */
   protocolVersion?: string;
-  /**
-   * Closes the SSE stream this request's answer travels on, so that the client resumes it with
-   * `Last-Event-ID` (HTTP, 2025-11-25 polling). Returns false when there is no such stream.
-   */
-  closeSseStream?: () => boolean;
   /**
    * The message came without a session (stateless HTTP): the server serves it as if the session
    * had been initialized at `protocolVersion`, with no client capabilities.
