@@ -2,11 +2,10 @@
  * The mcpkit benchmark server: one McpServer with the shared tools, served over stdio
  * (StdioServerTransport) or HTTP (`createHttpHandler` behind `toNodeHandler`). mcpkit is imported by
  * its package name, so Node resolves the package's public exports to the built dist/, as an
- * application that installed it would.
+ * application that installed it would; in stdio mode it loads what a stdio server needs
+ * (`mcpkit/server`, `mcpkit/node`, zod), the HTTP pieces only in HTTP mode.
  */
-import { createHttpHandler } from 'mcpkit/http';
-import { StdioServerTransport, toNodeHandler } from 'mcpkit/node';
-import { LEGACY_REVISIONS, MODERN_REVISION } from 'mcpkit/protocol';
+import { StdioServerTransport } from 'mcpkit/node';
 import { McpServer } from 'mcpkit/server';
 import { z } from 'zod';
 import {
@@ -50,6 +49,9 @@ if (args.mode === 'stdio') {
   await server.connect(new StdioServerTransport());
   exitOnSignal();
 } else {
+  const [{ createHttpHandler }, { toNodeHandler }, { LEGACY_REVISIONS, MODERN_REVISION }] = await Promise.all(
+    [import('mcpkit/http'), import('mcpkit/node'), import('mcpkit/protocol')],
+  );
   const handler =
     args.mode === 'http-stateful'
       ? createHttpHandler(server, { sessions: true })

@@ -284,19 +284,23 @@ export class McpClient {
       headers ? ({ ...options, headers } as CallOptions) : options,
     );
     if (this.#options.validateOutput !== false && !result.isError) {
-      if (!this.#output.knows(name)) await this.#learnTools(options);
+      // A finished walk holds while a server that announces list changes has announced none.
+      const told = this.#era !== 'modern' && this.serverCapabilities.tools?.listChanged;
+      if (!this.#output.knows(name) && !(told && this.#toolHeaders.walked)) await this.#learnTools(options);
       const problem = await this.#output.check(name, result);
       if (problem) throw new McpError(ErrorCode.InvalidParams, problem);
     }
     return result;
   }
 
-  /** Walks the tool list once to learn output schemas and header parameters. */
-  async #learnTools(options?: CallOptions): Promise<void> {
-    if (!this.serverCapabilities.tools) return;
-    for await (const _ of this.iterateTools(options)) {
-      // listTools remembers what it sees
-    }
+  /** Walks the tool list to learn output schemas and header parameters (see ToolHeaders.walk). */
+  #learnTools(options?: CallOptions): Promise<void> {
+    if (!this.serverCapabilities.tools) return Promise.resolve();
+    return this.#toolHeaders.walk(async () => {
+      for await (const _ of this.iterateTools({ timeout: options?.timeout })) {
+        // listTools remembers what it sees
+      }
+    });
   }
 
   /** One page of resources. */

@@ -14,6 +14,15 @@ import {
 /** Each listed tool's header parameters; undefined for a tool whose declaration is invalid. */
 export class ToolHeaders {
   readonly #byName = new Map<string, HeaderParam[] | undefined>();
+  /**
+   * Whether the whole list was walked since the last change: a tool it did not have is unknown to
+   * the server, and another walk would not find it.
+   */
+  walked = false;
+  /** Counts the changes of the list, so that a walk across a change does not count as complete. */
+  #generation = 0;
+  /** The walk in progress, shared by the calls waiting for it. */
+  #walking: Promise<void> | undefined;
 
   /** Records a listed tool's header parameters; false when its declaration is invalid. */
   learn(tool: Tool): boolean {
@@ -35,6 +44,25 @@ export class ToolHeaders {
   /** Forgets every tool (the list changed). */
   clear(): void {
     this.#byName.clear();
+    this.walked = false;
+    this.#generation++;
+  }
+
+  /**
+   * Runs one walk of the tool list (`walk` lists every page), shared by every call that needs it
+   * meanwhile; once it finishes, with no change of the list in between, the list counts as walked.
+   */
+  walk(walk: () => Promise<void>): Promise<void> {
+    this.#walking ??= (async () => {
+      const generation = this.#generation;
+      try {
+        await walk();
+        if (generation === this.#generation) this.walked = true;
+      } finally {
+        this.#walking = undefined;
+      }
+    })();
+    return this.#walking;
   }
 
   /**
