@@ -3,6 +3,7 @@
  * (headers and body), a cap on the body's size, and no redirects followed. The answer is read whole
  * (within the cap) and handed on as a fresh Response, so nothing downstream reads from the network.
  */
+import { concatBytes } from '../protocol/index.ts';
 import type { OAuthFetch } from './discovery.ts';
 import { OAuthFlowError } from './errors.ts';
 
@@ -82,11 +83,5 @@ async function readBounded(
     }
     chunks.push(value);
   }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+  return concatBytes(chunks, size);
 }

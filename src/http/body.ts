@@ -1,6 +1,7 @@
 /** Reading and checking a POST body: Accept and Content-Type, size limit, UTF-8, JSON, JSON-RPC shape. */
 import {
   classify,
+  concatBytes,
   ErrorCode,
   type JsonRpcMessage,
   type JsonRpcRequest,
@@ -112,7 +113,7 @@ export async function readBodyText(request: Request, limits: BodyLimits): Promis
   } finally {
     watch.stop();
   }
-  return decodeUtf8(chunks.length === 1 ? (chunks[0] as Uint8Array) : concat(chunks, size));
+  return decodeUtf8(chunks.length === 1 ? (chunks[0] as Uint8Array) : concatBytes(chunks, size));
 }
 
 /**
@@ -165,16 +166,6 @@ function decodeUtf8(bytes: Uint8Array): string | Response {
   } catch {
     return errorReply(400, ErrorCode.ParseError, 'Parse error: the request body is not valid UTF-8.');
   }
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }
 
 /** Parses body text into JSON-RPC messages; answers 400 (-32700 or -32600) when it is not that. */

@@ -1,4 +1,6 @@
 /** The protocol layer: revisions, messages, types, error codes. Pure data, no I/O. */
+
+export * from './bytes.ts';
 export * from './client-features.ts';
 export * from './errors.ts';
 export * from './headers.ts';

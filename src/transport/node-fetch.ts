@@ -12,6 +12,8 @@
  * variables. The transports use it only without a `fetch` option and without `requestInit` options
  * beyond `headers` and `signal`.
  */
+import { concatBytes } from '../protocol/index.ts';
+
 /** The shape of `fetch` (as the transports' `FetchLike`). */
 type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
 
@@ -187,7 +189,10 @@ function answer(
     res.on('end', () => {
       done();
       resolve(
-        new Response((chunks.length === 1 ? chunks[0] : concat(chunks)) as Uint8Array<ArrayBuffer>, init),
+        new Response(
+          (chunks.length === 1 ? chunks[0] : concatBytes(chunks)) as Uint8Array<ArrayBuffer>,
+          init,
+        ),
       );
     });
     res.on('error', reject);
@@ -254,18 +259,6 @@ function plainHeaders(init: HeadersInit | undefined): Record<string, string> {
     for (const [name, value] of init) out[name.toLowerCase()] = value as string;
   } else {
     for (const [name, value] of Object.entries(init)) out[name.toLowerCase()] = value;
-  }
-  return out;
-}
-
-function concat(chunks: Uint8Array<ArrayBuffer>[]): Uint8Array<ArrayBuffer> {
-  let length = 0;
-  for (const c of chunks) length += c.byteLength;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
   }
   return out;
 }
