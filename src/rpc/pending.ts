@@ -40,7 +40,7 @@ export function newPending(
     method,
     resolve,
     reject,
-    timer: undefined,
+    due: undefined,
     timeout,
     deadline: Date.now() + maxTotal,
     maxTotal,
@@ -55,7 +55,10 @@ export interface Pending {
   method: string;
   resolve: (result: Result) => void;
   reject: (error: Error) => void;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  /** When its timer runs out (ms since the epoch); undefined: no limit. */
+  due: number | undefined;
+  /** Called when its time ran out; `total` says which limit did. */
+  expired?: (total: boolean) => void;
   timeout: number;
   deadline: number;
   maxTotal: number;
@@ -65,8 +68,14 @@ export interface Pending {
   cleanup?: () => void;
 }
 
-/** The waiting requests, by id and by progress token. */
+/**
+ * The waiting requests, by id and by progress token. Their time limits share one timer, armed for
+ * the earliest: most requests are answered long before it, and an answer touches no timer.
+ */
 export class PendingRequests {
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the shared timer fires (ms since the epoch). */
+  #timerAt = Number.POSITIVE_INFINITY;
   // Made when first needed and dropped when empty: most connections wait for nothing most of the time.
   #byId: Map<RequestId, Pending> | undefined;
   #byToken: Map<ProgressToken, RequestId> | undefined;
@@ -104,8 +113,11 @@ export class PendingRequests {
   /** Stops waiting: forgets the request, its timer, its token and its abort listener. */
   settle(id: RequestId, pending: Pending): void {
     const byId = this.#byId;
-    if (byId?.delete(id) && byId.size === 0) this.#byId = undefined;
-    if (pending.timer !== undefined) clearTimeout(pending.timer);
+    if (byId?.delete(id) && byId.size === 0) {
+      this.#byId = undefined;
+      this.#stopTimer();
+    }
+    pending.due = undefined;
     const byToken = this.#byToken;
     if (pending.progressToken !== undefined && byToken?.delete(pending.progressToken) && byToken.size === 0) {
       this.#byToken = undefined;
@@ -114,22 +126,54 @@ export class PendingRequests {
   }
 
   /**
-   * (Re)starts a request's timer: the shorter of its timeout and what is left of its total time.
-   * When it fires the request is settled and `expired(total)` says which limit ran out.
+   * (Re)starts a request's time limit: the shorter of its timeout and what is left of its total
+   * time. When it runs out the request is settled and `expired(total)` says which limit did.
    */
-  arm(id: RequestId, pending: Pending, expired: (total: boolean) => void): void {
-    if (pending.timer !== undefined) clearTimeout(pending.timer);
-    if (!Number.isFinite(pending.timeout) && !Number.isFinite(pending.deadline)) return;
-    const left = pending.deadline - Date.now();
-    const total = left <= pending.timeout;
-    pending.timer = setTimeout(
-      () => {
-        if (!this.#byId?.has(id)) return;
-        this.settle(id, pending);
-        expired(total);
-      },
-      Math.max(0, Math.min(left, pending.timeout)),
-    );
+  arm(_id: RequestId, pending: Pending, expired: (total: boolean) => void): void {
+    if (!Number.isFinite(pending.timeout) && !Number.isFinite(pending.deadline)) {
+      pending.due = undefined;
+      return;
+    }
+    const now = Date.now();
+    pending.due = now + Math.max(0, Math.min(pending.deadline - now, pending.timeout));
+    pending.expired = expired;
+    if (pending.due < this.#timerAt) this.#startTimer(pending.due, now);
+  }
+
+  #startTimer(at: number, now: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = setTimeout(() => this.#expire(), Math.max(0, at - now));
+  }
+
+  #stopTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+  }
+
+  /** The shared timer fired: settles every request whose time ran out, then re-arms for the next. */
+  #expire(): void {
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    const byId = this.#byId;
+    if (!byId) return;
+    const now = Date.now();
+    const due: [RequestId, Pending][] = [];
+    let next = Number.POSITIVE_INFINITY;
+    for (const entry of byId) {
+      const at = entry[1].due;
+      if (at === undefined) continue;
+      if (at <= now) due.push(entry);
+      else if (at < next) next = at;
+    }
+    for (const [id, pending] of due) {
+      const total = (pending.due as number) >= pending.deadline;
+      const expired = pending.expired;
+      this.settle(id, pending);
+      expired?.(total);
+    }
+    if (next !== Number.POSITIVE_INFINITY && this.#byId && next < this.#timerAt) this.#startTimer(next, now);
   }
 
   /** Settles every waiting request with an error. */
