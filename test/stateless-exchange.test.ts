@@ -80,11 +80,20 @@ describe.each([MODERN, '2025-06-18'])('the stateless exchange at %s', (revision)
       body: JSON.stringify(call(revision, id, text)),
     }).then(async (r) => ({ status: r.status, body: await r.json() }));
 
-  it('makes no session, no peer and no timer for a stateless tools/call', async () => {
+  it('makes no session, no peer, no timer and no AbortController for a stateless tools/call', async () => {
     expect((await post(1, 'warm')).body.result.content[0].text).toBe('warm');
     const peers = made.peers;
     const sessions = made.sessions;
     const timers: string[] = [];
+    const controllers: string[] = [];
+    const RealAbortController = globalThis.AbortController;
+    globalThis.AbortController = class extends RealAbortController {
+      constructor() {
+        super();
+        const stack = new Error('controller').stack ?? '';
+        if (stack.includes('/src/')) controllers.push(stack);
+      }
+    };
     const realSetTimeout = globalThis.setTimeout;
     const realSetInterval = globalThis.setInterval;
     const spy = (real: typeof setTimeout) =>
@@ -104,7 +113,10 @@ describe.each([MODERN, '2025-06-18'])('the stateless exchange at %s', (revision)
     } finally {
       globalThis.setTimeout = realSetTimeout;
       globalThis.setInterval = realSetInterval;
+      globalThis.AbortController = RealAbortController;
     }
+    // The adapter watches the client going away without one (see src/node/departure.ts).
+    expect(controllers).toEqual([]);
     expect(made.peers - peers).toBe(0);
     expect(made.sessions - sessions).toBe(0);
     expect(

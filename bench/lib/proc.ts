@@ -27,7 +27,9 @@ export function serverFile(contender: Contender): string {
   return fileURLToPath(new URL(`../servers/${contender}${ext}`, import.meta.url));
 }
 
-/** The node flags a contender's server runs with. */
+let profiles = 0;
+
+/** The node flags a contender's server runs with (each profile gets a file of its own). */
 export function serverNodeArgs(contender: Contender, policy: ProcessPolicy): string[] {
   const args = ['--expose-gc'];
   const profiled = contender === 'mcpkit' || policy.profileAll;
@@ -35,7 +37,7 @@ export function serverNodeArgs(contender: Contender, policy: ProcessPolicy): str
     args.push(
       '--cpu-prof',
       `--cpu-prof-dir=${policy.profileDir}`,
-      `--cpu-prof-name=${contender}-\${pid}.cpuprofile`,
+      `--cpu-prof-name=${contender}-${process.pid}-${++profiles}.cpuprofile`,
     );
   }
   return args;

@@ -10,15 +10,33 @@ const SIGNAL = Symbol('mcpkit.signal');
 const DEFER = Symbol('mcpkit.defer');
 const JSON_TEXT = Symbol('mcpkit.jsonText');
 
+/**
+ * What mcpkit asks of the signal that a client went away: whether it has, and a listener for when it
+ * does. An AbortSignal is one; an adapter may hand over a lighter watch (`provideDeparture`).
+ */
+export interface Departure {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+/** A Departure that makes an AbortSignal when one is asked for (`requestSignal`). */
+export interface DepartureWatch extends Departure {
+  readonly signal: AbortSignal;
+}
+
 interface CarriedRequest {
   [BODY]?: Uint8Array;
-  [SIGNAL]?: AbortSignal;
+  [SIGNAL]?: AbortSignal | DepartureWatch;
   [DEFER]?: true;
 }
 
 interface CarriedResponse {
   [JSON_TEXT]?: string;
+  [JSON_FIELDS]?: Readonly<Record<string, string>>;
 }
+
+const JSON_FIELDS = Symbol('mcpkit.jsonFields');
 
 /**
  * Marks a handler that takes what `provideBody` and `provideSignal` hand over: an adapter may call
@@ -72,8 +90,23 @@ export function provideSignal(request: Request, signal: AbortSignal): void {
   (request as CarriedRequest)[SIGNAL] = signal;
 }
 
+/**
+ * Gives the handler a watch on the client going away, for a Request made without a signal: an
+ * AbortSignal costs an AbortController per request, and most requests never need one.
+ */
+export function provideDeparture(request: Request, watch: DepartureWatch): void {
+  (request as CarriedRequest)[SIGNAL] = watch;
+}
+
 /** The signal that aborts when the client of this request goes away. */
 export function requestSignal(request: Request): AbortSignal {
+  const carried = (request as CarriedRequest)[SIGNAL];
+  if (carried === undefined) return request.signal;
+  return carried instanceof AbortSignal ? carried : carried.signal;
+}
+
+/** The client of this request going away, as cheaply as its adapter gave it. */
+export function requestDeparture(request: Request): Departure {
   return (request as CarriedRequest)[SIGNAL] ?? request.signal;
 }
 
@@ -94,6 +127,80 @@ export function defersBodies(request: Request): boolean {
 /** Keeps the JSON text of an answer beside it. */
 export function setJsonText(response: Response, text: string): void {
   (response as CarriedResponse)[JSON_TEXT] = text;
+}
+
+/**
+ * A JSON answer made without a Response (undici's Response and Headers cost more than the rest of
+ * a small answer): what a caller that writes answers itself (`deferBodies`) is given. It passes
+ * `instanceof Response` and has `status`, `ok`, `headers` (made when first read) and no body; its
+ * text comes from `jsonBodyText`, its header fields, without building Headers, from
+ * `jsonAnswerFields`. `completeResponse` turns it into a real Response for every other caller.
+ */
+class JsonAnswer {
+  readonly status: number;
+  readonly body = null;
+  bodyUsed = false;
+  readonly [JSON_TEXT]: string;
+  readonly [JSON_FIELDS]: Readonly<Record<string, string>>;
+  #headers: Headers | undefined;
+
+  constructor(status: number, text: string, fields: Readonly<Record<string, string>>) {
+    this.status = status;
+    this[JSON_TEXT] = text;
+    this[JSON_FIELDS] = fields;
+  }
+
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300;
+  }
+
+  get statusText(): string {
+    return '';
+  }
+
+  get headers(): Headers {
+    this.#headers ??= new Headers(this[JSON_FIELDS]);
+    return this.#headers;
+  }
+
+  /** The text, once, as a Response's body is read once. */
+  text(): Promise<string> {
+    if (this.bodyUsed) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
+    this.bodyUsed = true;
+    return Promise.resolve(this[JSON_TEXT]);
+  }
+
+  json(): Promise<unknown> {
+    return this.text().then((text) => JSON.parse(text));
+  }
+
+  bytes(): Promise<Uint8Array> {
+    return this.text().then((text) => new TextEncoder().encode(text));
+  }
+
+  arrayBuffer(): Promise<ArrayBuffer> {
+    return this.bytes().then((bytes) => bytes.buffer as ArrayBuffer);
+  }
+
+  blob(): Promise<Blob> {
+    return this.text().then((text) => new Blob([text], { type: 'application/json' }));
+  }
+
+  clone(): JsonAnswer {
+    if (this.bodyUsed) throw new TypeError('Response.clone: Body has already been consumed.');
+    return new JsonAnswer(this.status, this[JSON_TEXT], this[JSON_FIELDS]);
+  }
+}
+Object.setPrototypeOf(JsonAnswer.prototype, Response.prototype);
+
+/** A JSON answer with its status and header fields, made without a Response (see JsonAnswer). */
+export function jsonAnswer(status: number, text: string, fields: Readonly<Record<string, string>>): Response {
+  return new JsonAnswer(status, text, fields) as unknown as Response;
+}
+
+/** The header fields of an answer made by `jsonAnswer`, for an adapter writing it without Headers. */
+export function jsonAnswerFields(response: Response): Readonly<Record<string, string>> | undefined {
+  return (response as CarriedResponse)[JSON_FIELDS];
 }
 
 /**

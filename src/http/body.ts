@@ -29,14 +29,35 @@ export function isJsonContentType(value: string | null): boolean {
   return essence === 'application/json';
 }
 
-/** Whether an Accept header lists a media type (exactly, or by a wildcard when allowed). */
+/**
+ * Whether an Accept header lists a media type (lower case, without parameters), by its name: each
+ * comma-separated entry is compared without its parameters and surrounding white space, ignoring
+ * case. Scanned in place: only an entry of the right length is copied.
+ */
 export function accepts(header: string | null, type: string): boolean {
   if (header === null) return false;
-  for (const part of header.split(',')) {
-    const t = part.split(';', 1)[0]?.trim().toLowerCase();
-    if (t === type) return true;
+  const length = header.length;
+  let start = 0;
+  while (start <= length) {
+    let comma = header.indexOf(',', start);
+    if (comma < 0) comma = length;
+    let end = header.indexOf(';', start);
+    if (end < 0 || end > comma) end = comma;
+    let from = start;
+    while (from < end && isSpace(header.charCodeAt(from))) from++;
+    while (end > from && isSpace(header.charCodeAt(end - 1))) end--;
+    if (end - from === type.length) {
+      const entry = header.slice(from, end);
+      if (entry === type || entry.toLowerCase() === type) return true;
+    }
+    start = comma + 1;
   }
   return false;
+}
+
+/** Space, tab, or a line break: what `trim` would drop around an Accept entry. */
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
 }
 
 function tooLarge(limit: number): Response {
@@ -170,17 +191,17 @@ function decodeUtf8(bytes: Uint8Array): string | Response {
 
 /** Parses body text into JSON-RPC messages; answers 400 (-32700 or -32600) when it is not that. */
 export function parseBody(text: string): ParsedBody | Response {
-  if (text.trim() === '') {
-    return errorReply(
-      400,
-      ErrorCode.ParseError,
-      'Parse error: the request body is empty; send a JSON-RPC message.',
-    );
-  }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
+    if (text.trim() === '') {
+      return errorReply(
+        400,
+        ErrorCode.ParseError,
+        'Parse error: the request body is empty; send a JSON-RPC message.',
+      );
+    }
     return errorReply(400, ErrorCode.ParseError, `Parse error: ${(error as Error).message}`);
   }
   const batch = Array.isArray(value);

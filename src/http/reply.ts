@@ -1,6 +1,6 @@
 /** Small builders for the HTTP answers the handler gives outside of MCP messages. */
 import type { RequestId } from '../protocol/index.ts';
-import { defersBodies, jsonBodyText, setJsonText } from './beside.ts';
+import { defersBodies, jsonAnswer, jsonAnswerFields, jsonBodyText, setJsonText } from './beside.ts';
 import { sseConnectionOf } from './sse.ts';
 
 /** The code used for transport-level failures that JSON-RPC has no code for. */
@@ -9,18 +9,15 @@ export const TRANSPORT_ERROR = -32000;
 /** The code the official servers use for an unknown or ended session (with HTTP 404). */
 export const SESSION_NOT_FOUND = -32001;
 
+const JSON_FIELDS: Readonly<Record<string, string>> = { 'content-type': 'application/json' };
+
 /**
- * A JSON answer with the given status. Its body is kept as text beside the Response, which is made
- * without one: `completeResponse` gives it its body before it leaves the handler, unless the caller
- * writes the text itself (`deferBodies`, `jsonBodyText`).
+ * A JSON answer with the given status. It is made without a Response (`jsonAnswer`):
+ * `completeResponse` makes it one before it leaves the handler, unless the caller writes the text
+ * itself (`deferBodies`, `jsonBodyText`).
  */
 export function jsonResponse(status: number, body: string, headers?: Record<string, string>): Response {
-  const response = new Response(null, {
-    status,
-    headers: { 'content-type': 'application/json', ...headers },
-  });
-  setJsonText(response, body);
-  return response;
+  return jsonAnswer(status, body, headers ? { 'content-type': 'application/json', ...headers } : JSON_FIELDS);
 }
 
 /**
@@ -31,7 +28,8 @@ export function completeResponse(request: Request, response: Response): Response
   if (response.body !== null || defersBodies(request)) return response;
   const text = jsonBodyText(response);
   if (text !== undefined) {
-    const complete = new Response(text, { status: response.status, headers: response.headers });
+    const fields = jsonAnswerFields(response);
+    const complete = new Response(text, { status: response.status, headers: fields ?? response.headers });
     setJsonText(complete, text);
     return complete;
   }

@@ -1,4 +1,5 @@
 /** One SSE connection: a byte stream for a Response body, with framing, keep-alives and a buffer cap. */
+import type { Departure } from './beside.ts';
 
 const encoder = new TextEncoder();
 
@@ -8,8 +9,8 @@ export interface SseConnectionOptions {
   keepAliveMs: number;
   /** Bytes the client may leave unread before the connection is dropped as too slow. */
   maxBufferedBytes: number;
-  /** Aborted when the client goes away (the Request's signal). */
-  signal?: AbortSignal;
+  /** Fires when the client goes away (the Request's signal, or its adapter's lighter watch). */
+  signal?: Departure;
   /** Called once when the connection ends, whoever ended it. */
   onClose?: () => void;
 }

@@ -10,14 +10,16 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   deferBodies,
+  jsonAnswerFields,
   jsonBodyText,
   PROVIDED_BODIES,
   provideBody,
   provideClientAddress,
-  provideSignal,
+  provideDeparture,
   sseConnectionOf,
 } from '../http/adapter.ts';
 import type { SseConnection } from '../http/index.ts';
+import { ClientDeparture } from './departure.ts';
 import { lightRequest } from './light-request.ts';
 
 /** A web-standard handler: what `createHttpHandler` returns. */
@@ -59,13 +61,25 @@ const PLAIN_HOST = /^(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * The last Host a URL parser accepted: whether `scheme://host/path` parses depends on the host alone
+ * (a path-absolute path is percent-encoded, never refused), and nearly every request of a server
+ * names the same host.
+ */
+let parsedHost = '';
+
 /** The request's absolute URL, resolved the way `new URL(path, scheme://host)` does. */
-function requestUrl(req: IncomingMessage, careful: boolean): string {
+function requestUrl(req: IncomingMessage): string {
   const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
   const path = req.url ?? '/';
   const host = req.headers.host;
-  if (!careful && host !== undefined && PLAIN_HOST.test(host) && isPlainPath(path)) {
-    return `${scheme}://${host}${path}`; // same result as resolving the path against the host
+  if (host !== undefined && PLAIN_HOST.test(host) && isPlainPath(path)) {
+    const url = `${scheme}://${host}${path}`; // as resolving the path against the host gives it
+    if (host === parsedHost) return url;
+    if (URL.canParse(url)) {
+      parsedHost = host;
+      return url;
+    }
   }
   try {
     return new URL(path, `${scheme}://${host ?? 'localhost'}`).href;
@@ -101,34 +115,27 @@ function headerPairs(req: IncomingMessage): [string, string][] {
  */
 function toRequest(
   req: IncomingMessage,
-  signal: AbortSignal,
+  departure: ClientDeparture,
   body: Uint8Array | IncomingMessage | null,
   provided: boolean,
 ): Request {
   if (provided && body !== req) {
-    let url = requestUrl(req, false);
-    if (!URL.canParse(url)) url = requestUrl(req, true);
-    const request = lightRequest(req, url, signal);
+    const request = lightRequest(req, requestUrl(req), departure);
     if (body !== null) provideBody(request, body as Uint8Array);
-    provideSignal(request, signal);
+    provideDeparture(request, departure);
     deferBodies(request);
     return request;
   }
   const init: RequestInit & { duplex?: 'half' } = {
     method: req.method ?? 'GET',
     headers: headerPairs(req),
-    signal,
+    signal: departure.signal,
   };
   if (body !== null) {
     init.body = body as unknown as BodyInit; // node:http requests are async iterables of bytes
     if (body === req) init.duplex = 'half';
   }
-  let request: Request;
-  try {
-    request = new Request(requestUrl(req, false), init);
-  } catch {
-    request = new Request(requestUrl(req, true), init);
-  }
+  const request = new Request(requestUrl(req), init);
   deferBodies(request);
   provideClientAddress(request, req.socket.remoteAddress);
   return request;
@@ -168,6 +175,15 @@ function isJson(type: string): boolean {
  * chunk as it comes, with backpressure, cancelled when the client goes away.
  */
 function writeResponse(response: Response, res: ServerResponse): Promise<void> | undefined {
+  const fields = jsonAnswerFields(response);
+  if (fields !== undefined) {
+    const text = jsonBodyText(response) as string;
+    const flat: string[] = [];
+    for (const name in fields) flat.push(name, fields[name] as string);
+    flat.push('content-length', String(Buffer.byteLength(text)));
+    res.writeHead(response.status, flat).end(text);
+    return undefined;
+  }
   const flat: string[] = [];
   let type = '';
   let length = false;
@@ -283,14 +299,14 @@ function failed(res: ServerResponse): void {
 export function toNodeHandler(handler: FetchHandler): NodeListener {
   const provided = (handler as { [PROVIDED_BODIES]?: boolean })[PROVIDED_BODIES] === true;
   return (req, res) => {
-    const controller = new AbortController();
+    const departure = new ClientDeparture();
     res.once('close', () => {
-      if (!res.writableFinished) controller.abort(new Error('The client closed the connection.'));
+      if (!res.writableFinished) departure.depart();
     });
     const serve = (body: Uint8Array | IncomingMessage | null) => {
       let request: Request;
       try {
-        request = toRequest(req, controller.signal, body, provided);
+        request = toRequest(req, departure, body, provided);
       } catch {
         res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request');
         return;

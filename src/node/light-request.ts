@@ -7,7 +7,7 @@
  * `MessageInfo.request` gets a real Request made from it (see `realRequest` in mcpkit/http).
  */
 import type { IncomingMessage } from 'node:http';
-import { CLIENT_ADDRESS, REAL_REQUEST } from '../http/adapter.ts';
+import { CLIENT_ADDRESS, type DepartureWatch, REAL_REQUEST } from '../http/adapter.ts';
 
 /** The headers of a node:http request, read as WHATWG Headers reads them (names case-insensitive, repeats joined). */
 class LightHeaders {
@@ -78,18 +78,23 @@ class LightHeaders {
 class LightRequest {
   readonly method: string;
   readonly url: string;
-  readonly signal: AbortSignal;
   readonly body = null;
   readonly bodyUsed = false;
   readonly #req: IncomingMessage;
+  readonly #departure: DepartureWatch;
   #headers: LightHeaders | undefined;
   #real: Request | undefined;
 
-  constructor(req: IncomingMessage, url: string, signal: AbortSignal) {
+  constructor(req: IncomingMessage, url: string, departure: DepartureWatch) {
     this.#req = req;
     this.method = req.method ?? 'GET';
     this.url = url;
-    this.signal = signal;
+    this.#departure = departure;
+  }
+
+  /** Aborts when the client goes away; made when first read. */
+  get signal(): AbortSignal {
+    return this.#departure.signal;
   }
 
   get headers(): Headers {
@@ -114,6 +119,6 @@ class LightRequest {
 }
 
 /** A Request stand-in for a node:http request whose body is not read through the Request. */
-export function lightRequest(req: IncomingMessage, url: string, signal: AbortSignal): Request {
-  return new LightRequest(req, url, signal) as unknown as Request;
+export function lightRequest(req: IncomingMessage, url: string, departure: DepartureWatch): Request {
+  return new LightRequest(req, url, departure) as unknown as Request;
 }

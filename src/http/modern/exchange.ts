@@ -15,6 +15,7 @@ import {
   messageText,
 } from '../../protocol/index.ts';
 import type { MessageInfo, Transport, TransportSink } from '../../rpc/index.ts';
+import type { Departure } from '../beside.ts';
 import { endService } from '../options.ts';
 import { errorReply, jsonResponse } from '../reply.ts';
 import { SSE_HEADERS, SseConnection, sseResponse } from '../sse.ts';
@@ -63,7 +64,7 @@ export class ModernExchange implements Transport {
   #conn: SseConnection | undefined;
   #done = false;
   #closed = false;
-  readonly #signal: AbortSignal;
+  readonly #signal: Departure;
   readonly #settings: ExchangeSettings;
   readonly #onAbort = () => void this.terminate();
   #controller: AbortController | undefined;
@@ -72,7 +73,7 @@ export class ModernExchange implements Transport {
   /** The texts of responses kept for one JSON answer (a batch). */
   readonly #texts: string[] = [];
 
-  constructor(signal: AbortSignal, settings: ExchangeSettings) {
+  constructor(signal: Departure, settings: ExchangeSettings) {
     this.#signal = signal;
     this.#settings = settings;
     this.#left = settings.count ?? 1;
@@ -188,24 +189,27 @@ export class ModernExchange implements Transport {
   }
 
   /** Ends the server's service of this request (cancelling it if unanswered), then the exchange. */
-  async terminate(): Promise<void> {
+  terminate(): Promise<void> {
     const handle = this.handle;
+    if (handle === undefined) return this.close();
     this.handle = undefined;
-    await endService(handle, this.#settings.onError);
-    await this.close();
+    return endService(handle, this.#settings.onError).then(() => this.close());
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
     this.#closed = true;
     this.#done = true;
     this.#controller?.abort(new ConnectionClosedError('The HTTP request has ended.'));
     this.#signal.removeEventListener('abort', this.#onAbort);
     this.#conn?.end();
-    this.#answer(
-      errorReply(503, ErrorCode.InternalError, 'The request ended before it was answered; retry it.'),
-    );
+    if (!this.#answered) {
+      this.#answer(
+        errorReply(503, ErrorCode.InternalError, 'The request ended before it was answered; retry it.'),
+      );
+    }
     this.#sink?.closed();
     this.#settings.onDone(this);
+    return Promise.resolve();
   }
 }

@@ -6,7 +6,7 @@
  */
 import { ErrorCode, isResponse, MODERN_REVISION } from '../../protocol/index.ts';
 import type { Caller } from '../auth.ts';
-import { requestSignal } from '../beside.ts';
+import { requestDeparture } from '../beside.ts';
 import type { ParsedBody } from '../body.ts';
 import type { HandlerContext } from '../context.ts';
 import { HttpInfo } from '../info.ts';
@@ -42,7 +42,7 @@ export async function serveModernPost(
   const { options, host } = ctx;
   const envelope = checkModernPost(request, message, ctx.modern);
   if (envelope instanceof Response) return envelope;
-  const exchange = new ModernExchange(requestSignal(request), {
+  const exchange = new ModernExchange(requestDeparture(request), {
     jsonOnly: options.jsonResponse && message.method !== 'subscriptions/listen',
     keepAliveMs: options.keepAliveMs,
     maxBufferedBytes: options.maxBufferedBytes,

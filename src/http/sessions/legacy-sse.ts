@@ -5,7 +5,7 @@
 import { ErrorCode } from '../../protocol/index.ts';
 import { newSessionId } from '../../store/index.ts';
 import { type Caller, checkRequestScopes, foreignSession } from '../auth.ts';
-import { clientAddressOf, requestSignal } from '../beside.ts';
+import { clientAddressOf, requestDeparture } from '../beside.ts';
 import { isJsonContentType, parseBody, readBodyText } from '../body.ts';
 import type { HandlerContext } from '../context.ts';
 import { HttpInfo } from '../info.ts';
@@ -38,7 +38,7 @@ export async function openLegacySse(
   const conn = new SseConnection({
     keepAliveMs: options.keepAliveMs,
     maxBufferedBytes: options.maxBufferedBytes,
-    signal: requestSignal(request),
+    signal: requestDeparture(request),
     onClose: () => void session.terminate(),
   });
   session.attach(conn);

@@ -4,7 +4,7 @@
  */
 import { ErrorCode, FEATURES, isRevision, type JsonRpcRequest } from '../../protocol/index.ts';
 import type { AuthInfo } from '../../rpc/index.ts';
-import { requestSignal } from '../beside.ts';
+import { type Departure, requestDeparture } from '../beside.ts';
 import { duplicateId, type ParsedBody } from '../body.ts';
 import { HttpInfo } from '../info.ts';
 import type { ResolvedOptions } from '../options.ts';
@@ -93,7 +93,9 @@ export async function answerPost(
     const reply = session.openJson(body.requests, body.batch);
     session.deliver(body.value, info, reply);
     // Without a session the transport ends when the client goes away, and its reply with it.
-    const text = await (stateless ? reply.done : Promise.race([reply.done, aborted(requestSignal(request))]));
+    const text = await (stateless
+      ? reply.done
+      : Promise.race([reply.done, aborted(requestDeparture(request))]));
     if (text === undefined) {
       return errorReply(
         503,
@@ -104,7 +106,7 @@ export async function answerPost(
     }
     return jsonResponse(200, text, headers);
   }
-  const conn = session.connection(requestSignal(request));
+  const conn = session.connection(requestDeparture(request));
   const stream = session.openStream(body.requests, conn);
   info.closeSseStream = () => session.closeStream(stream);
   session.deliver(body.value, info, stream);
@@ -130,7 +132,7 @@ export function tooManyStreams(
   );
 }
 
-function aborted(signal: AbortSignal): Promise<undefined> {
+function aborted(signal: Departure): Promise<undefined> {
   return new Promise((resolve) => {
     if (signal.aborted) resolve(undefined);
     else signal.addEventListener('abort', () => resolve(undefined), { once: true });

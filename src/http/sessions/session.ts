@@ -17,6 +17,7 @@ import {
 } from '../../protocol/index.ts';
 import type { MessageInfo, SendOptions, Transport, TransportSink } from '../../rpc/index.ts';
 import { randomToken, type SessionRecord } from '../../store/index.ts';
+import type { Departure } from '../beside.ts';
 import { postStreamId } from '../cluster/liveness.ts';
 import { SharedStream } from '../cluster/shared-stream.ts';
 import { tagId } from '../cluster/tagged-id.ts';
@@ -148,7 +149,7 @@ export class StreamableSession implements Transport {
   }
 
   /** A new SSE connection counted against this session. */
-  connection(signal?: AbortSignal, onClose?: () => void): SseConnection {
+  connection(signal?: Departure, onClose?: () => void): SseConnection {
     this.#connections++;
     return new SseConnection({
       keepAliveMs: this.#settings.keepAliveMs,

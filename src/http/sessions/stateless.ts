@@ -8,7 +8,7 @@
  */
 import { ErrorCode, type JsonRpcRequest } from '../../protocol/index.ts';
 import type { Caller } from '../auth.ts';
-import { requestSignal } from '../beside.ts';
+import { requestDeparture } from '../beside.ts';
 import type { ParsedBody } from '../body.ts';
 import type { HandlerContext } from '../context.ts';
 import { HttpInfo } from '../info.ts';
@@ -61,7 +61,7 @@ export async function postStateless(
       `Internal error: the server could not serve the request: ${(error as Error).message}`,
     );
   }
-  requestSignal(request).addEventListener('abort', () => void transport.terminate(), { once: true });
+  requestDeparture(request).addEventListener('abort', () => void transport.terminate(), { once: true });
   const response = await answerPost(transport, body, request, options, {}, true, caller?.auth);
   if (body.requests.length === 0) void transport.terminate();
   return response;
@@ -79,7 +79,7 @@ function serveStateless(
   const serve = host.serve;
   const requests = body.requests;
   if (serve === undefined || requests.length === 0) return accepted();
-  const exchange = new ModernExchange(requestSignal(request), {
+  const exchange = new ModernExchange(requestDeparture(request), {
     jsonOnly: options.jsonResponse,
     keepAliveMs: options.keepAliveMs,
     maxBufferedBytes: options.maxBufferedBytes,

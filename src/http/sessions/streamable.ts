@@ -3,7 +3,7 @@ import { ErrorCode } from '../../protocol/index.ts';
 import type { EventStore } from '../../store/index.ts';
 import { newSessionId, randomToken } from '../../store/index.ts';
 import { type Caller, foreignSession } from '../auth.ts';
-import { clientAddressOf, requestSignal } from '../beside.ts';
+import { clientAddressOf, requestDeparture } from '../beside.ts';
 import { accepts, type ParsedBody } from '../body.ts';
 import type { PostClaims } from '../cluster/claims.ts';
 import type { HandlerContext } from '../context.ts';
@@ -207,7 +207,7 @@ async function get(request: Request, ctx: HandlerContext, caller: Caller | undef
       return follow(request, ctx, session, streamId, lastEventId, headers);
     }
     if (streamId !== undefined) {
-      const conn = session.connection(requestSignal(request));
+      const conn = session.connection(requestDeparture(request));
       session.resume(streamId, lastEventId, conn).catch(ctx.options.onError);
       return sseResponse(conn, headers);
     }
@@ -217,7 +217,7 @@ async function get(request: Request, ctx: HandlerContext, caller: Caller | undef
     return follow(request, ctx, session, session.standaloneStreamId, undefined, headers);
   }
   if (session.standaloneConnected) return conflict();
-  const conn = session.connection(requestSignal(request));
+  const conn = session.connection(requestDeparture(request));
   session.openStandalone(conn);
   return sseResponse(conn, headers);
 }
@@ -247,7 +247,7 @@ async function follow(
   const standalone = streamId === session.standaloneStreamId;
   let stop: (() => void) | undefined;
   let release: (() => void) | undefined;
-  const conn: SseConnection = session.connection(requestSignal(request), () => {
+  const conn: SseConnection = session.connection(requestDeparture(request), () => {
     stop?.();
     release?.();
   });
