@@ -191,10 +191,18 @@ class JsonAnswer {
     return new JsonAnswer(this.status, this[JSON_TEXT], this[JSON_FIELDS]);
   }
 }
-Object.setPrototypeOf(JsonAnswer.prototype, Response.prototype);
+/**
+ * Whether JsonAnswer's prototype leads to Response's: linked on first use, since reading the global
+ * `Response` loads Node's fetch implementation (≈ 10 ms), which a stdio server never needs.
+ */
+let linked = false;
 
 /** A JSON answer with its status and header fields, made without a Response (see JsonAnswer). */
 export function jsonAnswer(status: number, text: string, fields: Readonly<Record<string, string>>): Response {
+  if (!linked) {
+    Object.setPrototypeOf(JsonAnswer.prototype, Response.prototype);
+    linked = true;
+  }
   return new JsonAnswer(status, text, fields) as unknown as Response;
 }
 
