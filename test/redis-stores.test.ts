@@ -140,3 +140,26 @@ describe('RedisBus', () => {
     await other.close();
   });
 });
+
+describe('waitReplicas on a primary with no replica connected', () => {
+  it('fails every write at once, saying why, instead of each waiting out WAIT', async () => {
+    // A WAIT here would hold each write for the whole minute (and the ones after it, in turn).
+    const durable = await connectRedis(redis.url, { prefix: 'w:', waitReplicas: 1, waitTimeoutMs: 60_000 });
+    others.push(durable);
+    const results = await Promise.all(
+      [1, 2, 3].map((n) =>
+        durable.sessionStore
+          .set({ id: `w${n}`, transport: 'streamable-http', createdAt: 1, lastSeen: 1 })
+          .then(
+            () => 'stored',
+            (error: Error) => error.message,
+          ),
+      ),
+    );
+    expect(results).toEqual(
+      Array(3).fill(
+        'Redis is unavailable (storing a session: the write cannot reach 1 replicas: the primary has 0 connected); retry shortly.',
+      ),
+    );
+  });
+});
