@@ -21,6 +21,18 @@ describe('ClientDeparture: the client going away, without an AbortController unt
     expect(calls).toEqual(['a', 'c']);
   });
 
+  it('runs every listener when one throws, then throws its error', () => {
+    const departure = new ClientDeparture();
+    const calls: string[] = [];
+    departure.addEventListener('abort', () => {
+      calls.push('a');
+      throw new Error('a failed');
+    });
+    departure.addEventListener('abort', () => calls.push('b'));
+    expect(() => departure.depart()).toThrow('a failed');
+    expect(calls).toEqual(['a', 'b']);
+  });
+
   it('a single listener removed is not called', () => {
     const departure = new ClientDeparture();
     let called = false;

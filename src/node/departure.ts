@@ -53,7 +53,18 @@ export class ClientDeparture implements DepartureWatch {
     const now = this.#listeners;
     this.#listeners = undefined;
     if (typeof now === 'function') now();
-    else if (now !== undefined) for (const listener of now) listener();
+    else if (now !== undefined) {
+      // As with an AbortSignal, a listener that throws does not keep the others from running.
+      let failure: { error: unknown } | undefined;
+      for (const listener of now) {
+        try {
+          listener();
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+      if (failure) throw failure.error;
+    }
   }
 }
 

@@ -208,7 +208,11 @@ export class ModernExchange implements Transport {
         errorReply(503, ErrorCode.InternalError, 'The request ended before it was answered; retry it.'),
       );
     }
-    this.#sink?.closed();
+    try {
+      this.#sink?.closed();
+    } catch (error) {
+      this.#settings.onError(error as Error);
+    }
     this.#settings.onDone(this);
     return Promise.resolve();
   }
