@@ -232,8 +232,14 @@ export function duplicateId(requests: readonly JsonRpcRequest[]): RequestId | un
   return undefined;
 }
 
-/** Checks Accept and Content-Type, then reads and parses the body; a Response means refused. */
-export async function readPost(request: Request, limits: BodyLimits): Promise<ParsedBody | Response> {
+/**
+ * Checks Accept and Content-Type, then reads and parses the body; a Response means refused. A body
+ * its adapter handed over (`provideBody`) is read at once, without a promise.
+ */
+export function readPost(
+  request: Request,
+  limits: BodyLimits,
+): ParsedBody | Response | Promise<ParsedBody | Response> {
   const accept = request.headers.get('accept');
   if (!accepts(accept, 'application/json') || !accepts(accept, 'text/event-stream')) {
     return errorReply(
@@ -249,7 +255,11 @@ export async function readPost(request: Request, limits: BodyLimits): Promise<Pa
       'Unsupported Media Type: send the body as Content-Type: application/json.',
     );
   }
-  const text = await readBodyText(request, limits);
-  if (text instanceof Response) return text;
-  return parseBody(text);
+  const provided = providedBody(request);
+  if (provided !== undefined) {
+    const text =
+      provided.byteLength > limits.maxBodyBytes ? tooLarge(limits.maxBodyBytes) : decodeUtf8(provided);
+    return text instanceof Response ? text : parseBody(text);
+  }
+  return readBodyText(request, limits).then((text) => (text instanceof Response ? text : parseBody(text)));
 }

@@ -8,7 +8,7 @@ import { ErrorCode, LEGACY_REVISIONS, MODERN_REVISION, type RequestId } from '..
 import { StoreUnavailableError } from '../store/index.ts';
 import { type Caller, checkRequestScopes } from './auth.ts';
 import { PROVIDED_BODIES } from './beside.ts';
-import { readPost } from './body.ts';
+import { type ParsedBody, readPost } from './body.ts';
 import { Cluster } from './cluster/cluster.ts';
 import type { HandlerContext } from './context.ts';
 import { authenticate, authMetadata, composeEdge, type Endpoint, hostAndOrigin, route } from './edge.ts';
@@ -83,7 +83,7 @@ export function createHttpHandler(host: SessionHost, options?: HttpHandlerOption
   };
 
   const routes = new Map<string, Endpoint>([
-    [resolved.mcpPath, (e) => serveEndpoint(e.request, ctx, e.caller)],
+    [resolved.mcpPath, (e) => settled(serveEndpoint(e.request, ctx, e.caller))],
   ]);
   if (resolved.legacySse) {
     if (!routes.has(resolved.ssePath)) {
@@ -103,22 +103,28 @@ export function createHttpHandler(host: SessionHost, options?: HttpHandlerOption
     ...(auth ? [authenticate(auth)] : []),
   ]);
 
-  const answer = async (incoming: Request): Promise<Response> => {
-    try {
-      return await edge({ incoming, request: incoming });
-    } catch (error) {
-      resolved.onError(error as Error);
-      if (error instanceof StoreUnavailableError) {
-        return errorReply(503, TRANSPORT_ERROR, `Service Unavailable: ${error.message}`, {
-          'retry-after': '1',
-        });
-      }
-      return errorReply(500, ErrorCode.InternalError, `Internal error: ${(error as Error).message}`);
+  const failed = (error: unknown): Response => {
+    resolved.onError(error as Error);
+    if (error instanceof StoreUnavailableError) {
+      return errorReply(503, TRANSPORT_ERROR, `Service Unavailable: ${error.message}`, {
+        'retry-after': '1',
+      });
     }
+    return errorReply(500, ErrorCode.InternalError, `Internal error: ${(error as Error).message}`);
   };
 
-  const serve = (incoming: Request): Promise<Response> =>
-    answer(incoming).then((response) => completeResponse(incoming, response));
+  const serve = (incoming: Request): Promise<Response> => {
+    let answer: Promise<Response>;
+    try {
+      answer = edge({ incoming, request: incoming });
+    } catch (error) {
+      return Promise.resolve(completeResponse(incoming, failed(error)));
+    }
+    return answer.then(
+      (response) => completeResponse(incoming, response),
+      (error: unknown) => completeResponse(incoming, failed(error)),
+    );
+  };
 
   const streamable = (sessionId: string): StreamableSession | undefined => {
     const s = registry.get(sessionId, 'streamable-http');
@@ -157,25 +163,23 @@ export function createHttpHandler(host: SessionHost, options?: HttpHandlerOption
   }) as HttpHandler;
 }
 
+/** An answer as a promise, made only for one that is not one already. */
+function settled(answer: Response | Promise<Response>): Promise<Response> {
+  return answer instanceof Promise ? answer : Promise.resolve(answer);
+}
+
 /** The MCP endpoint: each POST goes to its era; GET and DELETE exist only with sessions. */
-async function serveEndpoint(
+function serveEndpoint(
   request: Request,
   ctx: HandlerContext,
   caller: Caller | undefined,
-): Promise<Response> {
+): Response | Promise<Response> {
   const options: ResolvedOptions = ctx.options;
   if (request.method === 'POST') {
-    const body = await readPost(request, options);
-    if (body instanceof Response) return body;
-    if (caller && options.auth) {
-      const denied = checkRequestScopes(options.auth, caller, body.requests);
-      if (denied) return denied;
-    }
-    // revision: routing by era: a POST's era is named by its header or envelope, before any method is looked up
-    if (ctx.modern.enabled && isModernPost(request, body)) return serveModernPost(request, body, ctx, caller);
-    return options.sessions
-      ? postStreamable(request, body, ctx, caller)
-      : postStateless(request, body, ctx, caller);
+    const body = readPost(request, options);
+    // A body handed over by the adapter is read at once; one still arriving, when it has.
+    if (body instanceof Promise) return body.then((read) => servePost(request, read, ctx, caller));
+    return servePost(request, body, ctx, caller);
   }
   // revision: routing by era: the version header of a GET or DELETE
   if (ctx.modern.enabled && request.headers.get('mcp-protocol-version') === MODERN_REVISION) {
@@ -186,4 +190,24 @@ async function serveEndpoint(
   }
   if (options.sessions) return serveStreamable(request, ctx, caller);
   return methodNotAllowed('POST', 'the MCP endpoint of a server without sessions');
+}
+
+/** A POST, read: to its era, after the scope check. */
+function servePost(
+  request: Request,
+  body: ParsedBody | Response,
+  ctx: HandlerContext,
+  caller: Caller | undefined,
+): Response | Promise<Response> {
+  if (body instanceof Response) return body;
+  const options = ctx.options;
+  if (caller && options.auth) {
+    const denied = checkRequestScopes(options.auth, caller, body.requests);
+    if (denied) return denied;
+  }
+  // revision: routing by era: a POST's era is named by its header or envelope, before any method is looked up
+  if (ctx.modern.enabled && isModernPost(request, body)) return serveModernPost(request, body, ctx, caller);
+  return options.sessions
+    ? postStreamable(request, body, ctx, caller)
+    : postStateless(request, body, ctx, caller);
 }

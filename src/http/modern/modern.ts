@@ -4,7 +4,7 @@
  * a transport of its own that lives as long as the request. Nothing outlives it: no session, no
  * stream to resume, and the client closing the connection cancels the request.
  */
-import { ErrorCode, isResponse, MODERN_REVISION } from '../../protocol/index.ts';
+import { ErrorCode, isResponse, MODERN_REVISION, type RequestId } from '../../protocol/index.ts';
 import type { Caller } from '../auth.ts';
 import { requestDeparture } from '../beside.ts';
 import type { ParsedBody } from '../body.ts';
@@ -14,13 +14,16 @@ import { accepted, errorReply } from '../reply.ts';
 import { ModernExchange } from './exchange.ts';
 import { checkModernPost } from './modern-check.ts';
 
-/** Serves one POST of the stateless revision. */
-export async function serveModernPost(
+/**
+ * Serves one POST of the stateless revision. Not an async function: a host with `serve` answers
+ * through the exchange's promise as it is, without another promise around it.
+ */
+export function serveModernPost(
   request: Request,
   body: ParsedBody,
   ctx: HandlerContext,
   caller?: Caller,
-): Promise<Response> {
+): Response | Promise<Response> {
   const message = body.messages[0];
   if (body.batch || message === undefined) {
     return errorReply(
@@ -59,6 +62,18 @@ export async function serveModernPost(
       .then((response) => exchange.finish(response), options.onError);
     return exchange.response;
   }
+  return connectModern(exchange, body, info, ctx, message.id);
+}
+
+/** Serves the request on a transport of its own, for a host that only connects transports. */
+async function connectModern(
+  exchange: ModernExchange,
+  body: ParsedBody,
+  info: HttpInfo,
+  ctx: HandlerContext,
+  id: RequestId,
+): Promise<Response> {
+  const { options, host } = ctx;
   try {
     exchange.handle = await host.connect(exchange);
   } catch (error) {
@@ -69,7 +84,7 @@ export async function serveModernPost(
       ErrorCode.InternalError,
       `Internal error: the server could not serve the request: ${(error as Error).message}`,
       undefined,
-      message.id,
+      id,
     );
   }
   if (exchange.done) {

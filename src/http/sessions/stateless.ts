@@ -23,13 +23,16 @@ import {
 } from './post.ts';
 import { StreamableSession } from './session.ts';
 
-/** Serves one POST (already read) of the stateful revisions on the MCP endpoint of a stateless handler. */
-export async function postStateless(
+/**
+ * Serves one POST (already read) of the stateful revisions on the MCP endpoint of a stateless
+ * handler. Not an async function: the exchange's answer is passed on as it is.
+ */
+export function postStateless(
   request: Request,
   body: ParsedBody,
   ctx: HandlerContext,
   caller?: Caller,
-): Promise<Response> {
+): Response | Promise<Response> {
   const { options } = ctx;
   if (!findInitialize(body)) {
     const badVersion = checkVersionHeader(request, options);
@@ -39,6 +42,18 @@ export async function postStateless(
   const refused = checkBatchAndIds(body, version, () => false);
   if (refused) return refused;
   if (ctx.host.serve) return serveStateless(request, body, ctx, version, caller);
+  return connectStateless(request, body, ctx, version, caller);
+}
+
+/** Serves the POST on a transport of its own, for a host that only connects transports. */
+async function connectStateless(
+  request: Request,
+  body: ParsedBody,
+  ctx: HandlerContext,
+  version: string,
+  caller: Caller | undefined,
+): Promise<Response> {
+  const { options } = ctx;
   const transport = new StreamableSession(
     undefined,
     {
