@@ -95,15 +95,21 @@ function tooSlow(limits: BodyLimits, total: boolean): Response {
 /**
  * Reads the body as UTF-8 text, refusing more than `maxBodyBytes`: 413, 400 when it is not UTF-8 or
  * cannot be read, 408 when it stalls past `bodyIdleMs` or takes longer than `bodyTimeoutMs`. A body
- * that came with its headers is taken as it is; one still arriving is watched by a single timer.
+ * its adapter handed over (`provideBody`) is taken as it is, at once, without a promise; one still
+ * arriving is watched by a single timer.
  */
-export async function readBodyText(request: Request, limits: BodyLimits): Promise<string | Response> {
-  const limit = limits.maxBodyBytes;
+export function readBodyText(
+  request: Request,
+  limits: BodyLimits,
+): string | Response | Promise<string | Response> {
   const provided = providedBody(request);
-  if (provided !== undefined) {
-    if (provided.byteLength > limit) return tooLarge(limit);
-    return decodeUtf8(provided);
-  }
+  if (provided === undefined) return readBodyStream(request, limits);
+  return provided.byteLength > limits.maxBodyBytes ? tooLarge(limits.maxBodyBytes) : decodeUtf8(provided);
+}
+
+/** Reads a body that is still arriving (see `readBodyText`). */
+async function readBodyStream(request: Request, limits: BodyLimits): Promise<string | Response> {
+  const limit = limits.maxBodyBytes;
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > limit) return tooLarge(limit);
   if (!request.body) return '';
@@ -255,11 +261,10 @@ export function readPost(
       'Unsupported Media Type: send the body as Content-Type: application/json.',
     );
   }
-  const provided = providedBody(request);
-  if (provided !== undefined) {
-    const text =
-      provided.byteLength > limits.maxBodyBytes ? tooLarge(limits.maxBodyBytes) : decodeUtf8(provided);
-    return text instanceof Response ? text : parseBody(text);
-  }
-  return readBodyText(request, limits).then((text) => (text instanceof Response ? text : parseBody(text)));
+  const text = readBodyText(request, limits);
+  return text instanceof Promise ? text.then(parseText) : parseText(text);
+}
+
+function parseText(text: string | Response): ParsedBody | Response {
+  return text instanceof Response ? text : parseBody(text);
 }

@@ -9,7 +9,8 @@ export const TRANSPORT_ERROR = -32000;
 /** The code the official servers use for an unknown or ended session (with HTTP 404). */
 export const SESSION_NOT_FOUND = -32001;
 
-const JSON_FIELDS: Readonly<Record<string, string>> = { 'content-type': 'application/json' };
+/** The header fields of a JSON answer given no others (shared: never changed). */
+const JSON_ONLY: Readonly<Record<string, string>> = { 'content-type': 'application/json' };
 
 /**
  * A JSON answer with the given status. It is made without a Response (`jsonAnswer`):
@@ -17,7 +18,7 @@ const JSON_FIELDS: Readonly<Record<string, string>> = { 'content-type': 'applica
  * itself (`deferBodies`, `jsonBodyText`).
  */
 export function jsonResponse(status: number, body: string, headers?: Record<string, string>): Response {
-  return jsonAnswer(status, body, headers ? { 'content-type': 'application/json', ...headers } : JSON_FIELDS);
+  return jsonAnswer(status, body, headers ? { 'content-type': 'application/json', ...headers } : JSON_ONLY);
 }
 
 /**

@@ -176,8 +176,8 @@ function isJson(type: string): boolean {
  */
 function writeResponse(response: Response, res: ServerResponse): Promise<void> | undefined {
   const fields = jsonAnswerFields(response);
-  if (fields !== undefined) {
-    const text = jsonBodyText(response) as string;
+  const text = jsonBodyText(response);
+  if (fields !== undefined && text !== undefined) {
     const flat: string[] = [];
     for (const name in fields) flat.push(name, fields[name] as string);
     flat.push('content-length', String(Buffer.byteLength(text)));
@@ -192,7 +192,6 @@ function writeResponse(response: Response, res: ServerResponse): Promise<void> |
     if (name === 'content-type') type = value;
     else if (name === 'content-length') length = true;
   });
-  const text = jsonBodyText(response);
   if (text !== undefined) {
     if (!length) flat.push('content-length', String(Buffer.byteLength(text)));
     res.writeHead(response.status, flat).end(text);
