@@ -11,10 +11,10 @@ import {
   type SchemaDraft,
   validate,
 } from '@cfworker/json-schema';
-import { findRefCycle } from './cycles.ts';
+import { findRefCycle, refCycleError } from './cycles.ts';
 import { dialectOf } from './dialects.ts';
 import { FORMATS } from './formats.ts';
-import { failure, formatPath, jsonTypeOf, locate } from './issues.ts';
+import { distinctFailure, failure, formatPath, jsonTypeOf, locate } from './issues.ts';
 import type {
   JsonSchema,
   JsonSchemaValidator,
@@ -163,19 +163,9 @@ function toIssue(error: OutputUnit, previous: OutputUnit | undefined, root: unkn
 }
 
 function toFailure(errors: OutputUnit[], root: unknown): ValidationResult {
-  const seen = new Set<string>();
-  const issues: ValidationIssue[] = [];
-  errors.forEach((error, i) => {
-    if (WRAPPERS.has(error.keyword)) return;
-    const issue = toIssue(error, errors[i - 1], root);
-    const key = `${issue.path}\u0000${issue.message}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      issues.push(issue);
-    }
-  });
-  if (issues.length === 0) issues.push({ path: '', message: 'is invalid' });
-  return failure(issues);
+  return distinctFailure(
+    errors.flatMap((error, i) => (WRAPPERS.has(error.keyword) ? [] : [toIssue(error, errors[i - 1], root)])),
+  );
 }
 
 function compileJsonSchema(schema: JsonSchema, label: string): ValidateFn {
@@ -185,12 +175,7 @@ function compileJsonSchema(schema: JsonSchema, label: string): ValidateFn {
     throw new SchemaError(`${label} is not a valid JSON Schema (${dialect.name}): ${problem}.`);
   }
   const loop = findRefCycle(schema);
-  if (loop) {
-    throw new SchemaError(
-      `${label} refers to itself without descending into the value (${loop.join(' → ')}), so validating ` +
-        'anything with it would never end. Put the reference under properties, items or the like, or remove it.',
-    );
-  }
+  if (loop) throw refCycleError(label, loop);
   const prepared = prepare(schema) as Schema;
   const draft = DRAFTS[dialect.name];
   let lookup: Record<string, Schema | boolean>;

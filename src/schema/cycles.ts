@@ -3,7 +3,7 @@
  * "$dynamicRef": "#a"}`, `{"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}}`): a validator
  * for such a schema recurses until the stack overflows. Iterative, so deep schemas cannot overflow it either.
  */
-import type { JsonSchema } from './types.ts';
+import { type JsonSchema, SchemaError } from './types.ts';
 
 type Node = Record<string, unknown>;
 
@@ -137,4 +137,12 @@ export function findRefCycle(schema: JsonSchema): string[] | undefined {
     }
   }
   return undefined;
+}
+
+/** The error for a schema whose references loop (`loop`, from findRefCycle). */
+export function refCycleError(label: string, loop: readonly string[]): SchemaError {
+  return new SchemaError(
+    `${label} refers to itself without descending into the value (${loop.join(' → ')}), so validating ` +
+      'anything with it would never end. Put the reference under properties, items or the like, or remove it.',
+  );
 }

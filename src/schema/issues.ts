@@ -25,6 +25,24 @@ export function failure(issues: ValidationIssue[]): ValidationResult {
   return { ok: false, issues, message: parts.join('; ') };
 }
 
+/**
+ * A failed ValidationResult from a validator's issues, each path and message listed once ('is
+ * invalid' at the root when the validator gave none).
+ */
+export function distinctFailure(issues: Iterable<ValidationIssue>): ValidationResult {
+  const seen = new Set<string>();
+  const distinct: ValidationIssue[] = [];
+  for (const issue of issues) {
+    const key = `${issue.path}\u0000${issue.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      distinct.push(issue);
+    }
+  }
+  if (distinct.length === 0) distinct.push({ path: '', message: 'is invalid' });
+  return failure(distinct);
+}
+
 /** The JSON type name of a value: null, array, object, number, string, boolean. */
 export function jsonTypeOf(value: unknown): string {
   if (value === null) return 'null';

@@ -6,10 +6,10 @@
 import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
 import type { Ajv2019 } from 'ajv/dist/2019.js';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
-import { findRefCycle } from './cycles.ts';
+import { findRefCycle, refCycleError } from './cycles.ts';
 import { dialectOf } from './dialects.ts';
 import { FORMATS } from './formats.ts';
-import { failure, formatPath, jsonTypeOf, locate } from './issues.ts';
+import { distinctFailure, failure, formatPath, jsonTypeOf, locate } from './issues.ts';
 import type {
   JsonSchema,
   JsonSchemaValidator,
@@ -149,18 +149,7 @@ function toIssue(error: ErrorObject, root: unknown): ValidationIssue {
 }
 
 function toFailure(errors: ErrorObject[] | null | undefined, root: unknown): ValidationResult {
-  const seen = new Set<string>();
-  const issues: ValidationIssue[] = [];
-  for (const error of errors ?? []) {
-    const issue = toIssue(error, root);
-    const key = `${issue.path}\u0000${issue.message}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      issues.push(issue);
-    }
-  }
-  if (issues.length === 0) issues.push({ path: '', message: 'is invalid' });
-  return failure(issues);
+  return distinctFailure((errors ?? []).map((error) => toIssue(error, root)));
 }
 
 function compileJsonSchema(schema: JsonSchema, label: string): ValidateFn {
@@ -191,12 +180,7 @@ function compileJsonSchema(schema: JsonSchema, label: string): ValidateFn {
   } catch (error) {
     throw new SchemaError(`${label} could not be compiled: ${reasonOf(error)}.`, { cause: error });
   }
-  if (loop) {
-    throw new SchemaError(
-      `${label} refers to itself without descending into the value (${loop.join(' → ')}), so validating ` +
-        'anything with it would never end. Put the reference under properties, items or the like, or remove it.',
-    );
-  }
+  if (loop) throw refCycleError(label, loop);
   // A fresh instance per schema: schemas never share $id registrations or cache entries, so the compiled
   // validator lives exactly as long as the schema's CompiledSchema does.
   let check: ValidateFunction;
