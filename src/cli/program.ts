@@ -18,24 +18,47 @@ import { VERSION } from './version.ts';
 
 const repeat = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-/** Adds the options every command that talks to a server takes. */
-function clientOptions(command: Command): Command {
+/**
+ * Adds the options that say which server to reach: a child process (--stdio, its environment and
+ * folder) or a URL (headers, transport). `upstream`: the server a bridge or proxy stands in front of.
+ */
+function serverOptions(command: Command, role: 'client' | 'upstream'): Command {
+  const client = role === 'client';
   return command
-    .option('--stdio <command>', 'run the server as a child process and talk over its stdin/stdout')
+    .option(
+      '--stdio <command>',
+      client
+        ? 'run the server as a child process and talk over its stdin/stdout'
+        : 'the server to run as a child process',
+    )
     .option('-e, --env <KEY=VALUE>', 'environment variable for the --stdio server (repeatable)', repeat)
     .option('--cwd <dir>', 'working directory of the --stdio server')
-    .option('-H, --header <Name: value>', 'HTTP header for every request (repeatable)', repeat)
+    .option(
+      '-H, --header <Name: value>',
+      `HTTP header for every request${client ? '' : ' to <url>'} (repeatable)`,
+      repeat,
+    )
     .addOption(
-      new Option('--transport <kind>', 'HTTP transport')
+      new Option('--transport <kind>', client ? 'HTTP transport' : 'HTTP transport to <url>')
         .choices(['auto', 'streamable-http', 'sse'])
         .default('auto'),
-    )
+    );
+}
+
+/** Adds --era and --protocol-version. */
+function eraOptions(command: Command): Command {
+  return command
     .addOption(
       new Option('--era <era>', 'protocol era to speak')
         .choices(['auto', 'modern', 'legacy'])
         .default('auto'),
     )
-    .option('--protocol-version <revision>', 'ask for this stateful revision (implies --era legacy)')
+    .option('--protocol-version <revision>', 'ask for this stateful revision (implies --era legacy)');
+}
+
+/** Adds the options every command that talks to a server takes. */
+function clientOptions(command: Command): Command {
+  return eraOptions(serverOptions(command, 'client'))
     .option('--json', 'print raw JSON results')
     .option('--no-input', 'refuse sampling and elicitation requests instead of asking at the terminal')
     .option('--root <dir>', 'offer a directory as a root (repeatable)', repeat)
@@ -165,19 +188,9 @@ export function buildProgram(term: Terminal, done: (code: number) => void): Comm
       done(await logoutCommand(url, term));
     });
 
-  program
-    .command('bridge')
+  serverOptions(program.command('bridge'), 'upstream')
     .argument('[url]', 'the remote server (instead of --stdio)')
     .description('join two ends: serve a --stdio server over HTTP (--port), or a URL to a stdio client')
-    .option('--stdio <command>', 'the server to run as a child process')
-    .option('-e, --env <KEY=VALUE>', 'environment variable for the --stdio server (repeatable)', repeat)
-    .option('--cwd <dir>', 'working directory of the --stdio server')
-    .option('-H, --header <Name: value>', 'HTTP header for every request to <url> (repeatable)', repeat)
-    .addOption(
-      new Option('--transport <kind>', 'HTTP transport to <url>')
-        .choices(['auto', 'streamable-http', 'sse'])
-        .default('auto'),
-    )
     .option('-p, --port <port>', 'serve on 127.0.0.1:<port>/mcp instead of stdin/stdout')
     .option('--host <host>', 'address to listen on with --port', '127.0.0.1')
     .option('--no-browser', 'when <url> asks for a login, only print the authorization URL on stderr')
@@ -189,25 +202,9 @@ export function buildProgram(term: Terminal, done: (code: number) => void): Comm
     .action(async (url: string | undefined, options: Record<string, unknown>) => {
       done(await bridgeCommand(url, options, term));
     });
-  program
-    .command('inspect')
+  eraOptions(serverOptions(program.command('inspect'), 'client'))
     .argument('[url]', 'the MCP server (or --stdio; or none, to choose in the page)')
     .description('inspect a server in the browser: tools, resources, prompts, every message both ways')
-    .option('--stdio <command>', 'run the server as a child process and talk over its stdin/stdout')
-    .option('-e, --env <KEY=VALUE>', 'environment variable for the --stdio server (repeatable)', repeat)
-    .option('--cwd <dir>', 'working directory of the --stdio server')
-    .option('-H, --header <Name: value>', 'HTTP header for every request (repeatable)', repeat)
-    .addOption(
-      new Option('--transport <kind>', 'HTTP transport')
-        .choices(['auto', 'streamable-http', 'sse'])
-        .default('auto'),
-    )
-    .addOption(
-      new Option('--era <era>', 'protocol era to speak')
-        .choices(['auto', 'modern', 'legacy'])
-        .default('auto'),
-    )
-    .option('--protocol-version <revision>', 'ask for this stateful revision (implies --era legacy)')
     .option('--root <dir>', 'offer a directory as a root (repeatable; editable in the page)', repeat)
     .option('--timeout <ms>', 'time without an answer or progress before a request fails', '60000')
     .option('-p, --port <port>', 'serve the page on 127.0.0.1:<port> (default: a free port)', '0')
@@ -219,19 +216,9 @@ export function buildProgram(term: Terminal, done: (code: number) => void): Comm
     .action(async (url: string | undefined, options: InspectOptions) => {
       done(await inspectCommand(url, options, term));
     });
-  program
-    .command('proxy')
+  serverOptions(program.command('proxy'), 'upstream')
     .argument('[url]', 'the remote server (instead of --stdio)')
     .description('serve any server as if it were local, in every revision, on stdin/stdout or HTTP (--port)')
-    .option('--stdio <command>', 'the server to run as a child process')
-    .option('-e, --env <KEY=VALUE>', 'environment variable for the --stdio server (repeatable)', repeat)
-    .option('--cwd <dir>', 'working directory of the --stdio server')
-    .option('-H, --header <Name: value>', 'HTTP header for every request to <url> (repeatable)', repeat)
-    .addOption(
-      new Option('--transport <kind>', 'HTTP transport to <url>')
-        .choices(['auto', 'streamable-http', 'sse'])
-        .default('auto'),
-    )
     .option('-p, --port <port>', 'serve on 127.0.0.1:<port>/mcp instead of stdin/stdout')
     .option('--host <host>', 'address to listen on with --port', '127.0.0.1')
     .option('--hide <tool>', 'leave a tool out (repeatable)', repeat)
