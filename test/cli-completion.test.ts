@@ -11,7 +11,21 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './fixtures/cli-process.ts';
 
-const run = promisify(execFile);
+const exec = promisify(execFile);
+
+/** Runs a shell; a shell that is not installed fails the test saying what to install. */
+async function run(shell: string, args: string[], options: { timeout?: number } = {}) {
+  try {
+    return await exec(shell, args, options);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(
+        `${shell} is not installed: apt-get install -y ${shell} (.ci/run installs it when missing).`,
+      );
+    }
+    throw error;
+  }
+}
 const scripts: Record<string, string> = {};
 
 beforeAll(async () => {
