@@ -3,10 +3,10 @@
  * elicitation (a form, field by field, or a URL to open), roots (from `--root`). With `--no-input`
  * they are refused instead.
  */
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ClientHandlers } from '../client/index.ts';
+import { launchBrowser } from '../node/index.ts';
 import {
   type CreateMessageParams,
   type CreateMessageResult,
@@ -104,27 +104,8 @@ async function elicitUrl(term: Terminal, url: string): Promise<ElicitResult> {
   const answer = await term.ask('Open this URL in your browser? [y/N] ');
   if (answer === undefined) return { action: 'cancel' };
   if (answer.trim().toLowerCase()[0] !== 'y') return { action: 'decline' };
-  openInBrowser(url);
+  if (/^https?:\/\//i.test(url)) void launchBrowser(url);
   return { action: 'accept' };
-}
-
-/** Opens an http(s) URL with the system's opener, never through a shell. */
-export function openInBrowser(url: string): boolean {
-  if (!/^https?:\/\//i.test(url)) return false;
-  const [command, args] =
-    process.platform === 'darwin'
-      ? ['open', [url]]
-      : process.platform === 'win32'
-        ? ['rundll32', ['url.dll,FileProtocolHandler', url]]
-        : ['xdg-open', [url]];
-  try {
-    const child = spawn(command, args, { stdio: 'ignore', detached: true, shell: false });
-    child.on('error', () => {});
-    child.unref();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const CANCEL = Symbol('cancel');

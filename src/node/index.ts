@@ -5,6 +5,7 @@
  * `mcpkit/auth`), so that a stdio server does not load it.
  */
 
+export * from './browser.ts';
 export * from './http.ts';
 export * from './oauth-loopback.ts';
 export * from './stdio-client.ts';

@@ -3,7 +3,6 @@
  * §7.3: a one-shot listener on 127.0.0.1, the system browser opened without a shell), a file-backed
  * TokenStore readable only by its owner (mode 0600), and DNS resolution for the SSRF guard.
  */
-import { execFile } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -18,6 +17,7 @@ import {
   OAuthFlowError,
   type TokenStoreData,
 } from '../auth/node.ts';
+import { launchBrowser } from './browser.ts';
 
 /** Options of `createLoopbackRedirect`. */
 export interface LoopbackRedirectOptions {
@@ -123,16 +123,9 @@ export async function createLoopbackRedirect(
 
 /** Opens a URL in the system browser, without a shell; prints it when no browser can be started. */
 export function openBrowser(url: string): void {
-  const [command, args] =
-    process.platform === 'darwin'
-      ? ['open', [url]]
-      : process.platform === 'win32'
-        ? ['rundll32', ['url.dll,FileProtocolHandler', url]]
-        : ['xdg-open', [url]];
-  const child = execFile(command, args as string[], { windowsHide: true }, (error) => {
-    if (error) process.stderr.write(`Open this URL in a browser to authorize:\n  ${url}\n`);
+  void launchBrowser(url).then((opened) => {
+    if (!opened) process.stderr.write(`Open this URL in a browser to authorize:\n  ${url}\n`);
   });
-  child.unref();
 }
 
 /** A TokenStore in a JSON file that only its owner can read (created with mode 0600, in a 0700 directory). */

@@ -15,11 +15,15 @@ import {
   OAuthFlowError,
   unionScopes,
 } from '../../auth/index.ts';
-import { createLoopbackRedirect, type LoopbackRedirect, resolveHostAddresses } from '../../node/index.ts';
+import {
+  createLoopbackRedirect,
+  type LoopbackRedirect,
+  launchBrowser,
+  resolveHostAddresses,
+} from '../../node/index.ts';
 import { AuthorizationError, CliError } from '../errors.ts';
 import type { Terminal } from '../terminal.ts';
 import { VERSION } from '../version.ts';
-import { launchBrowser } from './browser.ts';
 import { tokenFilePath } from './config-dir.ts';
 import { LoginStore } from './login-store.ts';
 

@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { launchBrowser } from '../auth/browser.ts';
+import { launchBrowser } from '../../node/index.ts';
 import { UsageError } from '../errors.ts';
 import { startInspector } from '../inspect/server.ts';
 import { parsePort, untilSignal } from '../lifetime.ts';

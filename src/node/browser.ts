@@ -1,7 +1,11 @@
-/** Opens a URL in the system browser without a shell; resolves false when no browser could be started. */
+/** Opening a URL in the system browser, without a shell. */
 import { execFile } from 'node:child_process';
 
-/** Starts the system browser on `url` (https, or http on loopback, checked by the caller). */
+/**
+ * Starts the system browser on `url` (`open`, `xdg-open`, or the Windows URL handler; never a
+ * shell); resolves false when none could be started. The caller checks the URL (https, or http on
+ * loopback).
+ */
 export function launchBrowser(url: string): Promise<boolean> {
   const [command, args] =
     process.platform === 'darwin'
