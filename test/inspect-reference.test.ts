@@ -104,6 +104,23 @@ describe('mcpkit inspect against the reference server over HTTP', () => {
     expect(await page.locator('.ask').count()).toBe(0);
   });
 
+  it('declines and cancels a form elicitation from its buttons', async () => {
+    for (const [button, action] of [
+      ['button.decline', 'decline'],
+      ['.buttons button:not(.accept):not(.decline)', 'cancel'],
+    ] as const) {
+      await openTool('test_elicitation');
+      await page.fill('.call-form [name="message"]', `Asked to ${action}`);
+      await page.click('.call-form button.run');
+      const ask = page.locator('.ask');
+      await ask.waitFor();
+      await ask.locator(button).click();
+      await page.waitForSelector('.output .result');
+      expect(await page.textContent('.output .block.text')).toContain(`action=${action}`);
+      expect(await page.locator('.ask').count()).toBe(0);
+    }
+  });
+
   it('logs every message both ways with timing, and filters it', async () => {
     const log = page.locator('#message-log');
     expect(await log.locator('.msg.out .what', { hasText: 'server/discover' }).count()).toBeGreaterThan(0);

@@ -63,20 +63,7 @@ function elicitation(ask) {
           },
           'Done (accept)',
         ),
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'decline',
-            onclick: () => send(ask, { result: { action: 'decline' } }, problem),
-          },
-          'Decline',
-        ),
-        h(
-          'button',
-          { type: 'button', onclick: () => send(ask, { result: { action: 'cancel' } }, problem) },
-          'Cancel',
-        ),
+        ...declineAndCancel(ask, problem),
       ),
       problem,
     );
@@ -105,24 +92,31 @@ function elicitation(ask) {
         'div',
         { class: 'buttons' },
         h('button', { type: 'submit', class: 'accept' }, 'Accept'),
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'decline',
-            onclick: () => send(ask, { result: { action: 'decline' } }, problem),
-          },
-          'Decline',
-        ),
-        h(
-          'button',
-          { type: 'button', onclick: () => send(ask, { result: { action: 'cancel' } }, problem) },
-          'Cancel',
-        ),
+        ...declineAndCancel(ask, problem),
       ),
     ),
     problem,
   );
+}
+
+/** The Decline and Cancel buttons of an elicitation. */
+function declineAndCancel(ask, problem) {
+  return [
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'decline',
+        onclick: () => send(ask, { result: { action: 'decline' } }, problem),
+      },
+      'Decline',
+    ),
+    h(
+      'button',
+      { type: 'button', onclick: () => send(ask, { result: { action: 'cancel' } }, problem) },
+      'Cancel',
+    ),
+  ];
 }
 
 function sampling(ask) {
