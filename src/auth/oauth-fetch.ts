@@ -3,7 +3,7 @@
  * (headers and body), a cap on the body's size, and no redirects followed. The answer is read whole
  * (within the cap) and handed on as a fresh Response, so nothing downstream reads from the network.
  */
-import { concatBytes } from '../protocol/index.ts';
+import { readAtMost } from '../protocol/index.ts';
 import type { OAuthFetch } from './discovery.ts';
 import { OAuthFlowError } from './errors.ts';
 
@@ -70,18 +70,7 @@ async function readBounded(
     throw tooLarge(`a ${declared}-byte body`);
   }
   if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(`more than ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return concatBytes(chunks, size);
+  const bytes = await readAtMost(response.body, maxBytes);
+  if (bytes === undefined) throw tooLarge(`more than ${maxBytes} bytes`);
+  return bytes;
 }

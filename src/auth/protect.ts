@@ -8,7 +8,9 @@
  * tools the principal (`ctx.auth`) and binds sessions in the shared store (cluster mode); use it
  * instead. `protectHandler` stays for other handlers.
  */
+
 import { principalOf, withoutCredentials } from '../http/index.ts';
+import { readAtMost } from '../protocol/index.ts';
 import type { AuthInfo } from '../rpc/index.ts';
 import type { ResourceServerAuth } from './resource-server.ts';
 
@@ -92,26 +94,8 @@ async function readBounded(request: Request, limit: number): Promise<string | un
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > limit) return undefined;
   if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.byteLength;
-  }
-  return new TextDecoder().decode(all);
+  const bytes = await readAtMost(request.body, limit);
+  return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
 }
 
 /** The JSON-RPC requests (method and params) in a POST body; nothing when it does not parse. */
