@@ -6,6 +6,7 @@ export * from './errors.ts';
 export * from './headers.ts';
 export * from './jsonrpc.ts';
 export * from './lifecycle.ts';
+export * from './listen.ts';
 export * from './methods.ts';
 export * from './modern.ts';
 export * from './revisions.ts';

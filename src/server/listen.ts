@@ -1,17 +1,16 @@
 /** `subscriptions/listen` (2026-07-28): long-lived notification streams with filters. */
-import { MetaKey, type RequestId, type ServerCapabilities } from '../protocol/index.ts';
+import {
+  grantListenFilter,
+  type ListenFilter,
+  listenWants,
+  MetaKey,
+  type RequestId,
+  type ServerCapabilities,
+} from '../protocol/index.ts';
 import type { RequestContext } from './context.ts';
 import type { ModernWire } from './modern.ts';
 
 type Result = Record<string, unknown>;
-
-/** What a listen stream asked for and was granted. */
-export interface ListenFilter {
-  toolsListChanged?: boolean;
-  promptsListChanged?: boolean;
-  resourcesListChanged?: boolean;
-  resourceSubscriptions?: string[];
-}
 
 /** An open listen stream. */
 export interface Listener {
@@ -20,26 +19,6 @@ export interface Listener {
   readonly wire: ModernWire;
   /** Ends the stream gracefully (a `complete` result). */
   end(): void;
-}
-
-const FLAG_FOR: Record<string, keyof ListenFilter> = {
-  'notifications/tools/list_changed': 'toolsListChanged',
-  'notifications/prompts/list_changed': 'promptsListChanged',
-  'notifications/resources/list_changed': 'resourcesListChanged',
-};
-
-/** The part of a requested filter the server can honour, given its capabilities. */
-export function grantFilter(requested: unknown, caps: ServerCapabilities): ListenFilter {
-  const r = (typeof requested === 'object' && requested !== null ? requested : {}) as Record<string, unknown>;
-  const granted: ListenFilter = {};
-  if (r.toolsListChanged === true && caps.tools?.listChanged) granted.toolsListChanged = true;
-  if (r.promptsListChanged === true && caps.prompts?.listChanged) granted.promptsListChanged = true;
-  if (r.resourcesListChanged === true && caps.resources?.listChanged) granted.resourcesListChanged = true;
-  if (Array.isArray(r.resourceSubscriptions) && caps.resources?.subscribe) {
-    const uris = r.resourceSubscriptions.filter((u): u is string => typeof u === 'string');
-    if (uris.length > 0) granted.resourceSubscriptions = uris;
-  }
-  return granted;
 }
 
 /** Serves one listen request: acknowledges, then holds the stream open until cancelled or ended. */
@@ -51,7 +30,7 @@ export function listen(
   wire: ModernWire,
 ): Promise<Result> {
   const id = ctx.requestId;
-  const filter = grantFilter(requested, caps);
+  const filter = grantListenFilter(requested, caps);
   return new Promise<Result>((resolve) => {
     const listener: Listener = {
       id,
@@ -77,14 +56,8 @@ export function listen(
 
 /** Sends a notification to every listen stream whose filter asks for it. */
 export function notifyListeners(listeners: ReadonlySet<Listener>, method: string, params: Result): void {
-  const flag = FLAG_FOR[method];
   for (const l of listeners) {
-    const wanted =
-      flag !== undefined
-        ? l.filter[flag] === true
-        : method === 'notifications/resources/updated' &&
-          l.filter.resourceSubscriptions?.includes(String(params.uri));
-    if (!wanted) continue;
+    if (!listenWants(l.filter, method, params)) continue;
     l.wire.notify(method, { ...params, _meta: { [MetaKey.subscriptionId]: l.id } }, l.id).catch(() => {});
   }
 }

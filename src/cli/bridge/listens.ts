@@ -4,29 +4,24 @@
  * notifications and the updates of the resources it asked for (subscribed upstream while any
  * stream wants them), each tagged with the stream's subscription id.
  */
-import { MetaKey, type Params, type RequestId, type ServerCapabilities } from '../../protocol/index.ts';
+import {
+  grantListenFilter,
+  type ListenFilter,
+  listenWants,
+  MetaKey,
+  type Params,
+  type RequestId,
+  type ServerCapabilities,
+} from '../../protocol/index.ts';
 import type { Call, Link } from './link.ts';
 
 type Result = Record<string, unknown>;
-
-interface Filter {
-  toolsListChanged?: boolean;
-  promptsListChanged?: boolean;
-  resourcesListChanged?: boolean;
-  resourceSubscriptions?: string[];
-}
-
-const FLAG_FOR: Record<string, keyof Filter> = {
-  'notifications/tools/list_changed': 'toolsListChanged',
-  'notifications/prompts/list_changed': 'promptsListChanged',
-  'notifications/resources/list_changed': 'resourcesListChanged',
-};
 
 /** The listen streams of one link. */
 export class ModernListens {
   readonly #link: Link;
   readonly #caps: ServerCapabilities;
-  readonly #streams = new Map<RequestId, { call: Call; filter: Filter }>();
+  readonly #streams = new Map<RequestId, { call: Call; filter: ListenFilter }>();
   readonly #subscribed = new Map<string, number>();
 
   constructor(link: Link, caps: ServerCapabilities) {
@@ -34,26 +29,9 @@ export class ModernListens {
     this.#caps = caps;
   }
 
-  #grant(requested: unknown): Filter {
-    const r = (typeof requested === 'object' && requested !== null ? requested : {}) as Record<
-      string,
-      unknown
-    >;
-    const caps = this.#caps;
-    const granted: Filter = {};
-    if (r.toolsListChanged === true && caps.tools?.listChanged) granted.toolsListChanged = true;
-    if (r.promptsListChanged === true && caps.prompts?.listChanged) granted.promptsListChanged = true;
-    if (r.resourcesListChanged === true && caps.resources?.listChanged) granted.resourcesListChanged = true;
-    if (Array.isArray(r.resourceSubscriptions) && caps.resources?.subscribe) {
-      const uris = r.resourceSubscriptions.filter((u): u is string => typeof u === 'string');
-      if (uris.length > 0) granted.resourceSubscriptions = uris;
-    }
-    return granted;
-  }
-
   /** Serves one listen request until the client cancels it or the link closes. */
   async listen(call: Call): Promise<Result> {
-    const filter = this.#grant(call.params?.notifications);
+    const filter = grantListenFilter(call.params?.notifications, this.#caps);
     const tag = { [MetaKey.subscriptionId]: call.id };
     await call.peer
       .notify(
@@ -91,14 +69,8 @@ export class ModernListens {
 
   /** Passes a server notification to the streams that asked for it. */
   notify(method: string, params: Params): void {
-    const flag = FLAG_FOR[method];
     for (const { call, filter } of this.#streams.values()) {
-      const wanted =
-        flag !== undefined
-          ? filter[flag] === true
-          : method === 'notifications/resources/updated' &&
-            filter.resourceSubscriptions?.includes(String(params.uri));
-      if (!wanted) continue;
+      if (!listenWants(filter, method, params)) continue;
       const meta = {
         ...(params._meta as Record<string, unknown> | undefined),
         [MetaKey.subscriptionId]: call.id,
