@@ -1,10 +1,7 @@
 /** Resources and resource templates: definitions, lookup, reading, completion of template variables. */
 import {
-  type Annotations,
   FEATURES,
-  type Icon,
   McpError,
-  type Meta,
   type ReadResourceResult,
   type Resource,
   type ResourceContents,
@@ -17,17 +14,8 @@ import type { UriTemplate } from './uri-template.ts';
 /** What a read handler may return. */
 export type ReadReturn = ReadResourceResult | ResourceContents | ResourceContents[] | string | Uint8Array;
 
-/** How a resource is described (everything but its uri). */
-export interface ResourceDefinition {
-  name: string;
-  title?: string;
-  description?: string;
-  mimeType?: string;
-  size?: number;
-  annotations?: Annotations;
-  icons?: Icon[];
-  _meta?: Meta;
-}
+/** How a resource is described: everything a listed Resource has but its uri. */
+export type ResourceDefinition = Omit<Resource, 'uri'>;
 
 /** Suggests values for one variable or argument, given what was typed and the other values. */
 export type Completer = (
