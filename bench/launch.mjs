@@ -21,8 +21,8 @@ if (at !== -1) {
 }
 
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
-for (const project of ['tsconfig.build.json', 'tsconfig.bench.json']) {
-  const built = spawnSync(process.execPath, [tsc, '-p', join(root, project)], { stdio: 'inherit' });
+for (const argv of [[join(root, 'scripts/build.mjs')], [tsc, '-p', join(root, 'tsconfig.bench.json')]]) {
+  const built = spawnSync(process.execPath, argv, { stdio: 'inherit' });
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
 const run = spawnSync(node, ['--expose-gc', join(root, '.bench/bench/run.js'), ...args], {

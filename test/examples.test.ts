@@ -1,6 +1,6 @@
 /**
  * Every code snippet of the README is a file in examples/, and every example runs: built into dist
- * first, so that `mcpkit` resolves as an installed package does (through package.json's exports), then
+ * first (`npm run build`, the bundle the package ships), so that `mcpkit` resolves as an installed package does (through package.json's exports), then
  * each run as its own process against a real server: stdio, a socket, or a fetch handler.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -26,10 +26,7 @@ function readmeBlocks(): string[] {
 }
 
 beforeAll(async () => {
-  await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: ROOT,
-    timeout: 240_000,
-  });
+  await run(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, timeout: 240_000 });
 }, 300_000);
 
 describe('the README', () => {
