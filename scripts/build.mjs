@@ -19,10 +19,16 @@ const DIST = join(ROOT, 'dist');
 /** Entry points beyond `exports` and `bin`: scripts run from dist/ (`npm start`). */
 const EXTRA = ['src/node/serve-http.ts'];
 
-/** Source modules that find files relative to their own URL, and what they look for. */
+/**
+ * Source modules that read `import.meta.url`, and what they find from it: a file or folder at a path
+ * relative to themselves (`path`, and `copy` when the build puts it beside the bundled module), or
+ * `anywhere` when what they find (a package, through `createRequire`) does not depend on where the
+ * module lands. The build fails on a module that reads it and is not listed here.
+ */
 const LOCATED = {
-  'src/cli/version.ts': '../../package.json',
-  'src/cli/inspect/server.ts': './page/',
+  'src/cli/version.ts': { path: '../../package.json' },
+  'src/cli/inspect/server.ts': { path: './page/', copy: true },
+  'src/schema/json-schema.ts': { anywhere: true },
 };
 
 /** The source file behind a `./dist/….js` path of package.json. */
@@ -72,20 +78,25 @@ const result = await build({
 });
 
 // A module that finds files next to itself must land where the same relative path still leads there.
-const outputOf = {};
 for (const [output, meta] of Object.entries(result.metafile.outputs)) {
-  for (const input of Object.keys(meta.inputs)) outputOf[input] = output;
-}
-for (const [source, path] of Object.entries(LOCATED)) {
-  const output = outputOf[source];
-  if (output === undefined) throw new Error(`The build lost ${source}.`);
-  const fromSource = resolve(ROOT, dirname(source), path);
-  const fromOutput = resolve(ROOT, dirname(output), path);
-  if (source === 'src/cli/inspect/server.ts') {
-    cpSync(fromSource, fromOutput, { recursive: true }); // the inspector's page, beside its server
-  } else if (fromOutput !== fromSource) {
-    throw new Error(
-      `${source} looks for ${path} next to itself, but was bundled into ${output}, where that leads to ${relative(ROOT, fromOutput)}.`,
-    );
+  for (const source of Object.keys(meta.inputs)) {
+    if (!source.startsWith('src/') || !readFileSync(join(ROOT, source), 'utf8').includes('import.meta.url')) {
+      continue;
+    }
+    const located = LOCATED[source];
+    if (located === undefined) {
+      throw new Error(
+        `${source} reads import.meta.url: say in scripts/build.mjs (LOCATED) what it finds with it.`,
+      );
+    }
+    if (located.anywhere) continue;
+    const fromSource = resolve(ROOT, dirname(source), located.path);
+    const fromOutput = resolve(ROOT, dirname(output), located.path);
+    if (located.copy) cpSync(fromSource, fromOutput, { recursive: true });
+    else if (fromOutput !== fromSource) {
+      throw new Error(
+        `${source} looks for ${located.path} next to itself, but was bundled into ${output}, where that leads to ${relative(ROOT, fromOutput)}.`,
+      );
+    }
   }
 }

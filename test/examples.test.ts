@@ -1,7 +1,8 @@
 /**
  * Every code snippet of the README is a file in examples/, and every example runs: built into dist
- * first (`npm run build`, the bundle the package ships), so that `mcpkit` resolves as an installed package does (through package.json's exports), then
- * each run as its own process against a real server: stdio, a socket, or a fetch handler.
+ * first (`npm run build`, the bundle the package ships), so that `mcpkit` resolves as an installed
+ * package does (through package.json's exports), then each run as its own process against a real
+ * server: stdio, a socket, or a fetch handler.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';

@@ -8,7 +8,6 @@
  * tools the principal (`ctx.auth`) and binds sessions in the shared store (cluster mode); use it
  * instead. `protectHandler` stays for other handlers.
  */
-
 import { principalOf, withoutCredentials } from '../http/index.ts';
 import { readAtMost } from '../protocol/index.ts';
 import type { AuthInfo } from '../rpc/index.ts';
