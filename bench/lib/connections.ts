@@ -140,7 +140,9 @@ export async function connectHttp(
       const rawFlavor: RawHttpFlavor = flavor === 'stateful' ? 'stateful' : 'stateless';
       const raw = new RawHttpConnection(url, rawFlavor);
       if (flavor !== 'modern') await raw.initialize();
-      return { ...rawWrap((m, p) => raw.request(m, p)), close: async () => {} };
+      // Like the SDKs' clients, a stateful session gets its standalone GET stream.
+      if (flavor === 'stateful') await raw.openGetStream();
+      return { ...rawWrap((m, p) => raw.request(m, p)), close: async () => raw.close() };
     }
     case 'mcpkit': {
       const client = new McpClient({ ...CLIENT_INFO, era: flavor === 'modern' ? 'modern' : 'legacy' });

@@ -114,6 +114,9 @@ export class RawHttpConnection {
   readonly #flavor: RawHttpFlavor;
   #sessionId: string | undefined;
   #nextId = 1;
+  #stream: AbortController | undefined;
+  /** Held: undici cancels the body of a response that is garbage-collected, which would close the stream. */
+  #streamResponse: Response | undefined;
 
   constructor(url: string, flavor: RawHttpFlavor) {
     this.#url = url;
@@ -170,6 +173,25 @@ export class RawHttpConnection {
     await this.request('initialize', INITIALIZE);
     if (this.#flavor === 'stateful' && !this.#sessionId) throw new Error('initialize: no Mcp-Session-Id');
     await this.notify('notifications/initialized');
+  }
+
+  /** Opens the session's standalone GET stream and leaves it open (nothing is read from it). */
+  async openGetStream(): Promise<void> {
+    const headers = this.#headers();
+    delete headers['content-type'];
+    headers.accept = 'text/event-stream';
+    this.#stream = new AbortController();
+    const response = await fetch(this.#url, { method: 'GET', headers, signal: this.#stream.signal });
+    if (response.status !== 200) throw new Error(`GET stream: HTTP ${response.status}, expected 200`);
+    this.#streamResponse = response;
+  }
+
+  /** Closes the GET stream, if one is open. */
+  close(): void {
+    this.#streamResponse?.body?.cancel().catch(() => {});
+    this.#stream?.abort();
+    this.#stream = undefined;
+    this.#streamResponse = undefined;
   }
 }
 

@@ -1,9 +1,11 @@
 /**
  * The raw baseline: no SDK. Over stdio, newline-delimited JSON on the same pipes; over HTTP, a bare
  * node:http handler doing JSON.parse and JSON.stringify (JSON answers, or one SSE event per answer
- * with a session id in stateful mode). It answers initialize, ping, tools/list and tools/call.
+ * with a session id in stateful mode). It answers initialize, ping, tools/list and tools/call, and in
+ * stateful mode holds a session's standalone GET stream open (the least a server must do to offer one).
  */
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import {
   BIG_BYTES,
   bigText,
@@ -98,11 +100,31 @@ function serveStdio(): void {
   exitOnSignal();
 }
 
+interface RawSession {
+  created: number;
+  /** The open GET stream, where the server could send its own messages. */
+  stream?: ServerResponse;
+}
+
 function serveHttp(stateful: boolean): void {
-  const sessions = new Map<string, { created: number }>();
+  const sessions = new Map<string, RawSession>();
   listenHttp((req, res) => {
+    if (req.method === 'GET' && stateful) {
+      const session = sessions.get(String(req.headers['mcp-session-id']));
+      if (!session || session.stream) {
+        res.writeHead(session ? 409 : 404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.flushHeaders();
+      session.stream = res;
+      res.once('close', () => {
+        session.stream = undefined;
+      });
+      return;
+    }
     if (req.method !== 'POST') {
-      res.writeHead(405, { allow: 'POST' }).end();
+      res.writeHead(405, { allow: stateful ? 'GET, POST' : 'POST' }).end();
       return;
     }
     readBody(req).then((text) => {
