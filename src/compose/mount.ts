@@ -235,7 +235,7 @@ class MountedChild implements Mount {
       if (upstream === undefined || !caps.resources?.subscribe) return next();
       const result = await next();
       if (method === 'resources/subscribe') await this.client.subscribeResource(upstream);
-      else if (![...this.#m.server.sessions].some((s) => s.subscriptions.has(uri as string)))
+      else if (![...this.#m.server.sessions].some((s) => s.isSubscribed(uri as string)))
         await this.client.unsubscribeResource(upstream);
       return result;
     };

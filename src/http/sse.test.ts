@@ -72,4 +72,33 @@ describe('SseConnection', () => {
     conn.end();
     expect(await complete.text()).toBe('data: hi\n\n');
   });
+
+  it('keeps every open connection alive on one clock per period, and stops with the last one', async () => {
+    const every = { ...options, keepAliveMs: 15 };
+    const [a, b] = [new SseConnection(every), new SseConnection(every)];
+    const [sa, sb] = [sink(), sink()];
+    a.pipe(sa);
+    b.pipe(sb);
+    const ping = ': keep-alive\n\n';
+    const until = async (done: () => boolean) => {
+      while (!done()) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    await until(() => sa.text.includes(ping) && sb.text.includes(ping));
+    a.end();
+    const aText = sa.text;
+    const bCount = sb.text.split(ping).length;
+    await until(() => sb.text.split(ping).length >= bCount + 2);
+    expect(sa.text).toBe(aText); // an ended connection is left alone
+    b.end();
+    // A connection whose client had gone before it opened is never written to.
+    const gone = new AbortController();
+    gone.abort();
+    const late = new SseConnection({ ...every, signal: gone.signal });
+    expect(late.closed).toBe(true);
+    const fresh = new SseConnection(every);
+    const sf = sink();
+    fresh.pipe(sf);
+    await until(() => sf.text.includes(ping));
+    fresh.end();
+  });
 });

@@ -43,6 +43,34 @@ export interface SseSink {
   backlog(): number;
 }
 
+/**
+ * The keep-alive clocks: one interval per period, for every connection open with that period,
+ * rather than a timer per connection (a GET stream lives as long as its session, and an idle
+ * session should hold little). A connection's first comment comes within one period of opening.
+ */
+const keepAlives = new Map<number, { timer: ReturnType<typeof setInterval>; conns: Set<SseConnection> }>();
+
+function keepAlive(conn: SseConnection, ms: number): void {
+  let clock = keepAlives.get(ms);
+  if (!clock) {
+    const conns = new Set<SseConnection>();
+    const timer = setInterval(() => {
+      for (const c of conns) c.write(': keep-alive\n\n');
+    }, ms);
+    (timer as { unref?: () => void }).unref?.();
+    clock = { timer, conns };
+    keepAlives.set(ms, clock);
+  }
+  clock.conns.add(conn);
+}
+
+function stopKeepAlive(conn: SseConnection, ms: number): void {
+  const clock = keepAlives.get(ms);
+  if (!clock?.conns.delete(conn) || clock.conns.size > 0) return;
+  clearInterval(clock.timer);
+  keepAlives.delete(ms);
+}
+
 /** A live SSE connection to one client. */
 export class SseConnection {
   #stream: ReadableStream<Uint8Array> | undefined;
@@ -52,16 +80,12 @@ export class SseConnection {
   #pending: string[] | undefined;
   #pendingLength = 0;
   #closed = false;
-  #timer: ReturnType<typeof setInterval> | undefined;
   readonly #options: SseConnectionOptions;
   readonly #onAbort = () => this.#finish();
 
   constructor(options: SseConnectionOptions) {
     this.#options = options;
-    if (options.keepAliveMs > 0) {
-      this.#timer = setInterval(() => this.write(': keep-alive\n\n'), options.keepAliveMs);
-      (this.#timer as { unref?: () => void }).unref?.();
-    }
+    if (options.keepAliveMs > 0) keepAlive(this, options.keepAliveMs);
     if (options.signal) {
       if (options.signal.aborted) this.#finish();
       else options.signal.addEventListener('abort', this.#onAbort, { once: true });
@@ -157,7 +181,7 @@ export class SseConnection {
   #finish(): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#timer !== undefined) clearInterval(this.#timer);
+    if (this.#options.keepAliveMs > 0) stopKeepAlive(this, this.#options.keepAliveMs);
     this.#options.signal?.removeEventListener('abort', this.#onAbort);
     this.#sink?.end();
     try {

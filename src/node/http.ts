@@ -18,7 +18,7 @@ import {
   provideDeparture,
   sseConnectionOf,
 } from '../http/adapter.ts';
-import type { SseConnection } from '../http/index.ts';
+import type { SseConnection, SseSink } from '../http/index.ts';
 import { ClientDeparture } from './departure.ts';
 import { lightRequest } from './light-request.ts';
 
@@ -220,27 +220,57 @@ function writeResponse(response: Response, res: ServerResponse): Promise<void> |
  * (with the headers, if they have not gone yet); the connection ends when the client goes away.
  */
 function pipeSse(conn: SseConnection, res: ServerResponse): void {
-  let queued: string | undefined;
-  const flush = () => {
-    const text = queued;
-    queued = undefined;
-    if (text !== undefined && !res.writableEnded && !res.destroyed) res.write(text);
-  };
   res.once('close', () => conn.end());
-  conn.pipe({
-    write: (text) => {
-      if (queued === undefined) {
-        queued = text;
-        process.nextTick(flush);
-      } else queued += text;
-    },
-    end: () => {
-      flush();
-      if (!res.writableEnded && !res.destroyed) res.end();
-    },
-    backlog: () => res.writableLength + (queued?.length ?? 0),
-  });
-  if (queued === undefined && !res.writableEnded) res.flushHeaders();
+  const sink = new ResponseSink(res);
+  conn.pipe(sink);
+  if (!sink.queued && !res.writableEnded) res.flushHeaders();
+}
+
+/**
+ * An SSE connection's sink on a node:http response. A class rather than closures: a GET stream
+ * lives as long as its session, and an idle session should hold little.
+ */
+class ResponseSink implements SseSink {
+  readonly #res: ServerResponse;
+  #queued: string | undefined;
+
+  constructor(res: ServerResponse) {
+    this.#res = res;
+  }
+
+  /** Whether text is waiting for the end of the tick. */
+  get queued(): boolean {
+    return this.#queued !== undefined;
+  }
+
+  write(text: string): void {
+    if (this.#queued === undefined) {
+      this.#queued = text;
+      process.nextTick(flushSink, this);
+    } else this.#queued += text;
+  }
+
+  end(): void {
+    this.flush();
+    const res = this.#res;
+    if (!res.writableEnded && !res.destroyed) res.end();
+  }
+
+  backlog(): number {
+    return this.#res.writableLength + (this.#queued?.length ?? 0);
+  }
+
+  /** Writes what the tick queued. */
+  flush(): void {
+    const text = this.#queued;
+    this.#queued = undefined;
+    const res = this.#res;
+    if (text !== undefined && !res.writableEnded && !res.destroyed) res.write(text);
+  }
+}
+
+function flushSink(sink: ResponseSink): void {
+  sink.flush();
 }
 
 async function readAll(body: ReadableStream<Uint8Array>): Promise<Uint8Array> {
@@ -294,14 +324,22 @@ function failed(res: ServerResponse): void {
   else res.destroy();
 }
 
+/**
+ * Tells `departure` when the response closes before it finished. Its own function, so that the
+ * listener (which a GET stream keeps as long as its session) holds these two and not the request's.
+ */
+function watchDeparture(res: ServerResponse, departure: ClientDeparture): void {
+  res.once('close', () => {
+    if (!res.writableFinished) departure.depart();
+  });
+}
+
 /** Adapts a web-standard handler to node:http. */
 export function toNodeHandler(handler: FetchHandler): NodeListener {
   const provided = (handler as { [PROVIDED_BODIES]?: boolean })[PROVIDED_BODIES] === true;
   return (req, res) => {
     const departure = new ClientDeparture();
-    res.once('close', () => {
-      if (!res.writableFinished) departure.depart();
-    });
+    watchDeparture(res, departure);
     const serve = (body: Uint8Array | IncomingMessage | null) => {
       let request: Request;
       try {

@@ -313,7 +313,7 @@ export class McpServer {
     });
     const sends = raised.done;
     for (const s of this.#sessions) {
-      if (s.subscriptions.has(uri) && !raised.skips(s.id))
+      if (s.isSubscribed(uri) && !raised.skips(s.id))
         sends.push(s.notify('notifications/resources/updated', { uri }).catch(() => {}));
     }
     await Promise.all(sends);

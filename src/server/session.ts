@@ -74,8 +74,7 @@ export class ServerSession implements SessionInfo, ContextHost {
   #initialized = false;
   /** The level set by `logging/setLevel` (every level until then). */
   logLevel: LoggingLevel | undefined;
-  /** URIs this session subscribed to. */
-  readonly subscriptions = new Set<string>();
+  #subscriptions: Set<string> | undefined;
   /** The transport's session id, if it has one. */
   readonly id: string | undefined;
 
@@ -83,6 +82,17 @@ export class ServerSession implements SessionInfo, ContextHost {
     this.#server = server;
     this.id = transport.sessionId;
     this.peer = new JsonRpcPeer(new ServerSession.#Wiring(this));
+  }
+
+  /** URIs this session subscribed to (the set is made when first asked for). */
+  get subscriptions(): Set<string> {
+    this.#subscriptions ??= new Set();
+    return this.#subscriptions;
+  }
+
+  /** Whether this session subscribed to `uri` (makes no set when it never subscribed). */
+  isSubscribed(uri: string): boolean {
+    return this.#subscriptions?.has(uri) ?? false;
   }
 
   /**

@@ -48,8 +48,9 @@ export class StreamableSession implements Transport {
   #closed = false;
   readonly #settings: SessionSettings<StreamableSession>;
   readonly #targets = new ReplyTargets();
-  // Made when first needed and dropped when empty: an idle session holds none of them.
+  // POST streams, made when first needed and dropped when empty: an idle session holds none of them.
   #streams: Map<string, MessageStream> | undefined;
+  /** The GET stream, apart from the POST streams (an idle session holds it, and no Map for it). */
   #standalone: MessageStream | undefined;
   /** Streams that ended while cut off; their events are kept until the session ends. */
   #cutOff: Set<string> | undefined;
@@ -61,7 +62,8 @@ export class StreamableSession implements Transport {
   #connections = 0;
   #jsonWaiting = 0;
   #restoreId: string | undefined;
-  #answers: Promise<void> = Promise.resolve();
+  /** The answers of a cluster session, in order (made when the first goes out). */
+  #answers: Promise<void> | undefined;
   /** The `initialize` params of the client (cluster mode keeps them in the session record). */
   initParams: Record<string, unknown> | undefined;
 
@@ -192,7 +194,7 @@ export class StreamableSession implements Transport {
   /** Attaches a fresh GET connection as the standalone stream (replacing any other). */
   openStandalone(conn: SseConnection): void {
     this.engaged = true;
-    if (!this.#standalone) this.#standalone = this.#newStream();
+    if (!this.#standalone) this.#standalone = this.#newStream([], true);
     void this.#standalone.attach(conn);
     if (this.polling) void this.#standalone.prime(this.#settings.retryMs);
   }
@@ -205,12 +207,18 @@ export class StreamableSession implements Transport {
 
   /** Whether a stream is live on this node (its request is being served here). */
   isLive(streamId: string): boolean {
-    return this.#streams?.has(streamId) ?? false;
+    return this.#live(streamId) !== undefined;
+  }
+
+  #live(streamId: string): MessageStream | undefined {
+    const standalone = this.#standalone;
+    if (standalone?.id === streamId) return standalone;
+    return this.#streams?.get(streamId);
   }
 
   /** Replays a stream after `lastEventId` on `conn`, then keeps `conn` for its live messages. */
   async resume(streamId: string, lastEventId: string, conn: SseConnection): Promise<void> {
-    const live = this.#streams?.get(streamId);
+    const live = this.#live(streamId);
     if (live) return live.attach(conn, lastEventId);
     await this.#settings.store?.replayAfter(lastEventId, (id, data) => {
       conn.event(data, id, 'message');
@@ -313,7 +321,7 @@ export class StreamableSession implements Transport {
     const cluster = this.#settings.cluster;
     let sent: Promise<void>;
     if (cluster) {
-      sent = this.#answers
+      sent = (this.#answers ?? Promise.resolve())
         .then(() => cluster.beforeAnswer(this, list))
         .catch((error: unknown) => this.#settings.onError(error as Error))
         .then(() => to.push(message, messageText(message), last));
@@ -334,7 +342,7 @@ export class StreamableSession implements Transport {
     return true;
   }
 
-  #newStream(requests: readonly JsonRpcRequest[] = []): MessageStream {
+  #newStream(requests: readonly JsonRpcRequest[], standalone = false): MessageStream {
     const cluster = this.#settings.cluster;
     const n = this.#nextStream++;
     const stream = new MessageStream(
@@ -342,6 +350,7 @@ export class StreamableSession implements Transport {
       this.#settings.store,
       this.#settings.onError,
       (s) => {
+        if (s === this.#standalone) this.#standalone = undefined;
         const streams = this.#streams;
         if (streams?.delete(s.id) && streams.size === 0) this.#streams = undefined;
         // Cut off before its end: the client may resume it for as long as the session lives.
@@ -353,8 +362,10 @@ export class StreamableSession implements Transport {
       },
       cluster,
     );
-    this.#streams ??= new Map();
-    this.#streams.set(stream.id, stream);
+    if (!standalone) {
+      this.#streams ??= new Map();
+      this.#streams.set(stream.id, stream);
+    }
     return stream;
   }
 
@@ -380,6 +391,7 @@ export class StreamableSession implements Transport {
     this.#closed = true;
     const store = this.#settings.store;
     const streams = [...(this.#streams?.values() ?? [])];
+    if (this.#standalone) streams.push(this.#standalone);
     const streamIds = [...streams.map((t) => t.id), ...(this.#cutOff ?? [])];
     this.#cutOff = undefined;
     for (const t of [...this.#targets.all(), ...streams]) t.end();

@@ -26,8 +26,9 @@ export interface ReplyTarget {
 export class MessageStream implements ReplyTarget {
   /** The stream id; event ids name it. */
   readonly id: string;
-  readonly pending = new Set<RequestId>();
   readonly carriesRelated = true;
+  /** Made when a request is first routed here: a GET stream never has one. */
+  #pending: Set<RequestId> | undefined;
   #conn: SseConnection | undefined;
   #attaching: SseConnection | undefined;
   #chain: Promise<void> = Promise.resolve();
@@ -51,6 +52,12 @@ export class MessageStream implements ReplyTarget {
     this.#onError = onError;
     this.#onEnded = onEnded;
     this.#shared = shared;
+  }
+
+  /** Request ids whose responses have not gone out yet. */
+  get pending(): Set<RequestId> {
+    this.#pending ??= new Set();
+    return this.#pending;
   }
 
   /** Whether a live connection is attached. */
@@ -130,7 +137,7 @@ export class MessageStream implements ReplyTarget {
     if (this.#ended) return;
     this.#ended = true;
     // Every request answered and the last event written to an open connection: nothing to resume.
-    this.#delivered = this.pending.size === 0 && this.#conn !== undefined && !this.#conn.closed;
+    this.#delivered = (this.#pending?.size ?? 0) === 0 && this.#conn !== undefined && !this.#conn.closed;
     this.#conn?.end();
     this.#conn = undefined;
     this.#onEnded(this);

@@ -17,6 +17,7 @@ import {
 import { SSE_HEADERS, type SseConnection, sseResponse } from '../sse.ts';
 import { answerPost, checkBatchAndIds, checkVersionHeader, findInitialize, tooManyStreams } from './post.ts';
 import { StreamableSession } from './session.ts';
+import type { SessionSettings } from './settings.ts';
 
 /** Serves one GET or DELETE on the MCP endpoint of a stateful handler. */
 export async function serveStreamable(
@@ -145,19 +146,8 @@ async function initialize(
   const refused = registry.admit(client);
   if (refused) return sessionRefused(refused, options.maxSessions, options.maxSessionsPerClient);
   const id = newSessionId();
-  const streamPrefix = `${randomToken(8)}.`;
-  const session = new StreamableSession(
-    id,
-    ctx.cluster?.settings(streamPrefix) ?? {
-      store: options.eventStore,
-      retryMs: options.retryMs,
-      keepAliveMs: options.keepAliveMs,
-      maxBufferedBytes: options.maxBufferedBytes,
-      onError: options.onError,
-      onClosed: (s) => registry.remove(s),
-      onRevision: (_s, revision) => registry.update(id, { revision }),
-    },
-  );
+  const streamPrefix = ctx.cluster ? `${randomToken(8)}.` : '';
+  const session = new StreamableSession(id, ctx.cluster?.settings(streamPrefix) ?? localSettings(ctx));
   session.subject = caller?.principal;
   if (ctx.cluster) {
     const now = Date.now();
@@ -185,6 +175,28 @@ async function initialize(
   registry.add(session as StreamableSession & { sessionId: string }, client);
   session.expectInitialize(init.id);
   return answerPost(session, body, request, options, { 'mcp-session-id': id }, false, caller?.auth);
+}
+
+/** One handler's sessions share their settings (an idle session should hold little of its own). */
+const sharedSettings = new WeakMap<HandlerContext, SessionSettings<StreamableSession>>();
+
+function localSettings(ctx: HandlerContext): SessionSettings<StreamableSession> {
+  let settings = sharedSettings.get(ctx);
+  if (settings) return settings;
+  const { options, registry } = ctx;
+  settings = {
+    store: options.eventStore,
+    retryMs: options.retryMs,
+    keepAliveMs: options.keepAliveMs,
+    maxBufferedBytes: options.maxBufferedBytes,
+    onError: options.onError,
+    onClosed: (s) => registry.remove(s),
+    onRevision: (s, revision) => {
+      if (s.sessionId !== undefined) registry.update(s.sessionId, { revision });
+    },
+  };
+  sharedSettings.set(ctx, settings);
+  return settings;
 }
 
 async function get(request: Request, ctx: HandlerContext, caller: Caller | undefined): Promise<Response> {
