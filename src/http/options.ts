@@ -142,7 +142,10 @@ export interface HttpHandlerOptions {
    * stream or JSON) and GET streams; past it, a POST or GET gets 429 (default 100).
    */
   maxStreamsPerSession?: number;
-  /** Milliseconds between SSE keep-alive comments (default 15,000; 0: none). */
+  /**
+   * Milliseconds between SSE keep-alive comments (default 15,000; 0: none). One clock per period
+   * serves every open stream, so a stream's first comment comes within one period of its opening.
+   */
   keepAliveMs?: number;
   /** The `retry` interval sent to clients of resumable streams, ms (default 1,000). */
   retryMs?: number;
