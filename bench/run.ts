@@ -25,6 +25,7 @@ const USAGE = `usage: npm run bench -- [options]
                        (default: the Node that runs npm, the machine's own)
   --profile DIR        run mcpkit's servers with --cpu-prof, profiles written to DIR
   --profile-all        with --profile: every contender's server
+  --server-flags=F     node flags for every server, space-separated (e.g. --server-flags=--max-semi-space-size=1)
   --no-pin             do not pin the load generator and the servers to separate CPUs
   --json FILE          write every repetition's numbers as JSON
   --md FILE            write the Markdown report to FILE too`;
@@ -41,6 +42,7 @@ const { values } = parseArgs({
     contenders: { type: 'string' },
     profile: { type: 'string' },
     'profile-all': { type: 'boolean', default: false },
+    'server-flags': { type: 'string' },
     'no-pin': { type: 'boolean', default: false },
     json: { type: 'string' },
     md: { type: 'string' },
@@ -71,6 +73,7 @@ const policy: ProcessPolicy = {
   serverCpu: pinned ? 1 : undefined,
   profileDir: values.profile,
   profileAll: values['profile-all'],
+  serverFlags: values['server-flags']?.split(' ').filter(Boolean) ?? [],
 };
 const settings: RunSettings = {
   policy,

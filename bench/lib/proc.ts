@@ -19,6 +19,8 @@ export interface ProcessPolicy {
   profileDir: string | undefined;
   /** Profile every contender's server, not only mcpkit's. */
   profileAll: boolean;
+  /** Node flags every server runs with, besides the bench's own. */
+  serverFlags: readonly string[];
 }
 
 /** The program file of a contender's server (beside this file: .ts sources, or the compiled .js). */
@@ -31,7 +33,7 @@ let profiles = 0;
 
 /** The node flags a contender's server runs with (each profile gets a file of its own). */
 export function serverNodeArgs(contender: Contender, policy: ProcessPolicy): string[] {
-  const args = ['--expose-gc'];
+  const args = ['--expose-gc', ...policy.serverFlags];
   const profiled = contender === 'mcpkit' || policy.profileAll;
   if (policy.profileDir && profiled) {
     args.push(
