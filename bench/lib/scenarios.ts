@@ -145,7 +145,13 @@ const openRaw: SessionOpener = async (_contender, url) => {
  */
 const IDLE_MS = 6000;
 
-function memoryScenario(id: string, title: string, how: string, open: SessionOpener): Scenario {
+function memoryScenario(
+  id: string,
+  title: string,
+  how: string,
+  open: SessionOpener,
+  ratioKeys: readonly string[],
+): Scenario {
   return {
     id,
     title,
@@ -157,7 +163,7 @@ function memoryScenario(id: string, title: string, how: string, open: SessionOpe
       { key: 'heapNext', label: 'heap KiB/session, next N', digits: 2, better: 'lower' },
       { key: 'rssNext', label: 'RSS KiB/session, next N', digits: 2, better: 'lower' },
     ],
-    ratioKeys: ['rss', 'rssNext'],
+    ratioKeys,
     maxReps: 3,
     async setup(contender, settings): Promise<Runner> {
       return {
@@ -218,6 +224,7 @@ const memory = memoryScenario(
   'Memory per idle session opened by a client (1,000 sessions)',
   "by each contender's own client as an application would (initialize, notifications/initialized, one `tools/call`, the standalone GET stream: the raw contender's client opens one too, and its server holds it)",
   openWithClient,
+  ['rss', 'rssNext'],
 );
 
 const memoryRaw = memoryScenario(
@@ -225,6 +232,8 @@ const memoryRaw = memoryScenario(
   'Memory per idle session, bare initialize (1,000 sessions)',
   'by a raw client sending only `initialize` and `notifications/initialized`',
   openRaw,
+  // A raw server holds next to nothing per bare session: a ratio to it would be noise.
+  [],
 );
 
 const startup: Scenario = {
