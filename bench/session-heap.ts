@@ -1,7 +1,9 @@
 /**
  * What one idle mcpkit HTTP session keeps on the heap, by constructor: opens sessions on
- * `createHttpHandler` in this process (no sockets), takes heap snapshots before and after, and prints
- * the difference per session.
+ * `createHttpHandler` in this process (no sockets) as the memory scenario's clients do (initialize,
+ * initialized, one call, the GET stream, here read through its body stream rather than the Node
+ * adapter's sink), leaves them idle past the event store's 5 s grace for finished POST streams,
+ * takes heap snapshots before and after, and prints the difference per session.
  *
  *   node --expose-gc .bench/bench/session-heap.js (after npm run bench builds it) [sessions=1000]
  */
@@ -51,11 +53,21 @@ async function open(): Promise<void> {
   });
   const id = init.headers.get('mcp-session-id');
   if (!id) throw new Error(`initialize answered ${init.status} without a session id`);
+  const session = { 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25' };
+  await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, session);
   await post(
-    { jsonrpc: '2.0', method: 'notifications/initialized' },
-    { 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25' },
+    { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { text: 'x' } } },
+    session,
   );
+  const get = await handler(
+    new Request('http://127.0.0.1/mcp', { headers: { accept: 'text/event-stream', ...session } }),
+  );
+  if (get.status !== 200 || !get.body) throw new Error(`the GET stream answered ${get.status}`);
+  streams.push(get.body.getReader());
 }
+
+/** The GET streams' readers, held so that the streams stay open. */
+const streams: ReadableStreamDefaultReader<Uint8Array>[] = [];
 
 /** Self size and count of heap objects, by constructor name (or node type). */
 function census(): Map<string, { count: number; bytes: number }> {
@@ -82,6 +94,7 @@ function census(): Map<string, { count: number; bytes: number }> {
 for (let i = 0; i < 20; i++) await open(); // warm the code paths first
 const before = census();
 for (let i = 0; i < sessions; i++) await open();
+await new Promise((resolve) => setTimeout(resolve, 6000)); // past the grace of finished POST streams
 const after = census();
 
 const rows = [...after]
@@ -98,4 +111,5 @@ for (const r of rows.slice(0, 30)) {
     `${r.bytes.toFixed(0).padStart(6)} B  ${r.count.toFixed(2).padStart(6)} objects  ${r.name || '(no name)'}`,
   );
 }
+for (const reader of streams) await reader.cancel();
 await handler.close();
