@@ -59,6 +59,8 @@ interface Live {
   connection: TargetConnection;
   auth: CliAuth | undefined;
   spec: ConnectSpec;
+  /** Counts connections: the page tells a new one from the replay of one it already shows. */
+  epoch: number;
 }
 
 /** The connection the page drives; at most one at a time. */
@@ -102,6 +104,7 @@ export class InspectSession {
     return {
       ...base,
       connected: true,
+      epoch: live.epoch,
       target: live.target.text,
       kind: live.target.kind,
       transport: live.connection.describe(),
@@ -209,7 +212,7 @@ export class InspectSession {
     }
     // As the other commands do: log messages from 'info' up, until the page picks another level.
     if (client.serverCapabilities.logging) await client.setLoggingLevel('info').catch(() => {});
-    this.#live = { client, target, connection, auth, spec };
+    this.#live = { client, target, connection, auth, spec, epoch };
     const state = this.state();
     this.#hub.emit('connected', state);
     return state;

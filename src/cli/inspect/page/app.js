@@ -148,8 +148,16 @@ function showTabs() {
   );
 }
 
+/** Counts the tabs opened, so that only the latest one's list fills the panel. */
+let opened = 0;
+
+/**
+ * Shows a tab. Its list is built aside and put in the panel only if no tab was opened meanwhile: a
+ * slow answer to an earlier open (the one on connecting, say) must not replace a panel already in use.
+ */
 async function openTab(key) {
   ctx.tab = key;
+  const mine = ++opened;
   showTabs();
   const panel = $('panel');
   if (!ctx.state.connected && key !== 'roots' && key !== 'logs') {
@@ -157,11 +165,13 @@ async function openTab(key) {
     return;
   }
   fill(panel, h('p', { class: 'dim' }, 'loading…'));
+  const aside = document.createDocumentFragment();
   try {
-    await TABS[key][1](panel);
+    await TABS[key][1](aside);
   } catch (error) {
-    fill(panel, renderError(error));
+    fill(aside, renderError(error));
   }
+  if (mine === opened) panel.replaceChildren(aside);
 }
 
 function logLine(entry) {
@@ -188,6 +198,8 @@ function addLog(entry) {
 }
 
 function connected(state) {
+  // The event stream replays a connection that start() may have shown already.
+  if (ctx.state.connected && ctx.state.epoch === state.epoch) return;
   ctx.state = state;
   $('disconnect').disabled = false;
   setStatus(`connected · ${state.revision} (${state.era})`, 'ok');
@@ -201,6 +213,7 @@ events({
   connecting: () => setStatus('connecting…', 'busy'),
   connected,
   'connect-failed': (e) => {
+    opened++;
     setStatus('not connected', 'bad');
     fill($('panel'), renderError(e));
   },
