@@ -17,7 +17,19 @@ const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const DIST = join(ROOT, 'dist');
 
 /** Entry points beyond `exports` and `bin`: scripts run from dist/ (`npm start`). */
-const EXTRA = ['src/node/serve-http.ts'];
+const EXTRA = ['src/node/serve-http.ts', 'src/schema/runtime-node.ts', 'src/schema/runtime-web.ts'];
+
+/**
+ * `#schema-runtime` (package.json `imports`) picks a module of the sources by export condition; the
+ * built files import `#mcpkit-schema-runtime` instead, which picks the built module, at the user's
+ * side (Node, or the bundler of a Worker or a page), so the choice is not made here.
+ */
+const schemaRuntime = {
+  name: 'schema-runtime',
+  setup(b) {
+    b.onResolve({ filter: /^#schema-runtime$/ }, () => ({ path: '#mcpkit-schema-runtime', external: true }));
+  },
+};
 
 /**
  * Source modules that read `import.meta.url`, and what they find from it: a file or folder at a path
@@ -28,7 +40,7 @@ const EXTRA = ['src/node/serve-http.ts'];
 const LOCATED = {
   'src/cli/version.ts': { path: '../../package.json' },
   'src/cli/inspect/server.ts': { path: './page/', copy: true },
-  'src/schema/json-schema.ts': { anywhere: true },
+  'src/schema/runtime-node.ts': { anywhere: true },
 };
 
 /** The source file behind a `./dist/….js` path of package.json. */
@@ -74,6 +86,7 @@ const result = await build({
   external: ['node:*'],
   chunkNames: 'chunks/[name]-[hash]',
   metafile: true,
+  plugins: [schemaRuntime],
   logLevel: 'warning',
 });
 

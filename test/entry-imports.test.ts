@@ -23,11 +23,18 @@ registerHooks({ load(url, context, next) { loaded.push(url); return next(url, co
 process.on('exit', () => writeSync(1, '\\n' + JSON.stringify(loaded)));
 `;
 
-/** The modules a fresh Node loads running `code` (an ES module body, run in the repository). */
-function modulesLoadedBy(code: string): string[] {
+/** The modules a fresh Node (with `flags`) loads running `code` (an ES module body, run in the repository). */
+function modulesLoadedBy(code: string, flags: readonly string[] = []): string[] {
   const run = spawnSync(
     process.execPath,
-    ['--import', `data:text/javascript,${encodeURIComponent(HOOK)}`, '--input-type=module', '-e', code],
+    [
+      ...flags,
+      '--import',
+      `data:text/javascript,${encodeURIComponent(HOOK)}`,
+      '--input-type=module',
+      '-e',
+      code,
+    ],
     { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
   );
   expect(run.stderr).toBe('');
@@ -44,6 +51,7 @@ const NOT_FOR_STDIO: ReadonlyArray<[string, RegExp]> = [
   ['the HTTP client transports', /\/src\/transport\/(streamable-http|sse-client)/],
   ['the OAuth client', /\/src\/auth\/(authorization|discovery|oauth-|token-endpoint)|\/oauth4webapi\//],
   ['ajv', /\/node_modules\/ajv\//],
+  ['@cfworker/json-schema', /\/node_modules\/@cfworker\/json-schema\//],
   ['jose', /\/node_modules\/jose\//],
   ['node:http (only serveHttp and the loopback redirect need it)', /^node:http$/],
 ];
@@ -95,9 +103,20 @@ if (!good.ok || bad.ok || !bad.message.includes('expected integer')) throw new E
     expect(loaded.some((url) => /\/node_modules\/ajv\//.test(url))).toBe(true);
   });
 
-  it('without a synchronous require, plain JSON Schemas go to @cfworker/json-schema and ajvValidator says why', () => {
-    const loaded = modulesLoadedBy(`
-delete process.getBuiltinModule; // as in a browser, or Node before 20.16
+  it('loads @cfworker/json-schema on Node only when cfworkerValidator compiles a schema', () => {
+    const loaded = modulesLoadedBy(`${STDIO_SERVER}
+const { cfworkerValidator, createSchemaCompiler } = await import(${JSON.stringify(src('schema/index.ts'))});
+const schema = createSchemaCompiler(cfworkerValidator)({ type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] });
+const bad = schema.validate({ n: 'one' });
+if (bad.ok || !bad.message.includes('expected integer')) throw new Error(JSON.stringify(bad));
+`);
+    expect(loaded.some((url) => /\/node_modules\/ajv\//.test(url))).toBe(false);
+    expect(loaded.some((url) => /\/node_modules\/@cfworker\/json-schema\//.test(url))).toBe(true);
+  });
+
+  it('with the browser condition (no synchronous require), @cfworker/json-schema comes with the library and checks plain JSON Schemas; ajvValidator says why not', () => {
+    const loaded = modulesLoadedBy(
+      `
 const { ajvValidator, compileSchema, SchemaError } = await import(${JSON.stringify(src('schema/index.ts'))});
 const schema = compileSchema({ type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] });
 const bad = schema.validate({ n: 'one' });
@@ -105,7 +124,11 @@ if (bad.ok || !bad.message.includes('expected integer')) throw new Error(JSON.st
 let error;
 try { ajvValidator.compile({ type: 'object' }, 'Schema "x"'); } catch (e) { error = e; }
 if (!(error instanceof SchemaError) || !/could not be loaded here.*cfworkerValidator/.test(error.message)) throw error ?? new Error('compiled');
-`);
+`,
+      ['--conditions=browser'],
+    );
+    expect(loaded).toContain('/src/schema/runtime-web.ts');
+    expect(loaded).not.toContain('/src/schema/runtime-node.ts');
     expect(loaded.some((url) => /\/node_modules\/ajv\//.test(url))).toBe(false);
     expect(loaded.some((url) => /\/node_modules\/@cfworker\/json-schema\//.test(url))).toBe(true);
   });

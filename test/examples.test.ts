@@ -10,6 +10,9 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { McpClient } from '../src/client/index.ts';
+import { StreamableHttpClientTransport } from '../src/transport/index.ts';
+import { startWorkerd } from './runtimes/workerd.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 // Children find this Node first on PATH (the README's `node examples/…` runs TypeScript with it).
@@ -112,5 +115,25 @@ describe('the examples, run', () => {
       fails: { content: [{ type: 'text', text: 'no such city' }], isError: true },
       structured: { content: [{ type: 'text', text: '{"tempC":21}' }], structuredContent: { tempC: 21 } },
     });
+  });
+});
+
+describe('the built package bundled for Workers (the workerd condition, as wrangler bundles it)', () => {
+  it('checks a plain JSON Schema on workerd with @cfworker/json-schema, which came with the bundle', async () => {
+    const worker = await startWorkerd('test/fixtures/worker-from-package.ts', true);
+    const client = new McpClient({ name: 'examples-test', version: '1.0.0' });
+    try {
+      await client.connect(new StreamableHttpClientTransport(worker.url));
+      const good = await client.callTool('double', { n: 21 });
+      expect(good.content).toEqual([{ type: 'text', text: '42' }]);
+      const bad = await client.callTool('double', { n: 'twenty' });
+      expect(bad.isError).toBe(true);
+      expect(bad.content).toEqual([
+        { type: 'text', text: "Invalid arguments for tool 'double': n: expected integer, got string" },
+      ]);
+    } finally {
+      await client.close();
+      await worker.stop();
+    }
   });
 });

@@ -3,18 +3,13 @@
  * pages with a strict Content Security Policy): @cfworker/json-schema, which interprets the schema
  * instead of compiling it to code. Same dialects, formats, reference rules and messages as the ajv one.
  */
-import {
-  dereference,
-  format,
-  type OutputUnit,
-  type Schema,
-  type SchemaDraft,
-  validate,
-} from '@cfworker/json-schema';
+import type { OutputUnit, Schema, SchemaDraft } from '@cfworker/json-schema';
 import { findRefCycle, refCycleError } from './cycles.ts';
 import { dialectOf } from './dialects.ts';
 import { FORMATS } from './formats.ts';
 import { distinctFailure, failure, formatPath, jsonTypeOf, locate } from './issues.ts';
+import { cfworkerLibrary } from './runtime.ts';
+import type { CfworkerLibrary } from './runtime-types.ts';
 import type {
   JsonSchema,
   JsonSchemaValidator,
@@ -29,7 +24,25 @@ const DRAFTS: Record<string, SchemaDraft> = { '2020-12': '2020-12', '2019-09': '
 
 /** Our format checkers, under names of our own so that other users of the library keep its checkers. */
 const FORMAT_PREFIX = 'mcpkit:';
-for (const [name, check] of Object.entries(FORMATS)) format[`${FORMAT_PREFIX}${name}`] = check;
+
+let ready: CfworkerLibrary | undefined;
+
+/** The library, loaded at the first schema compiled (see runtime.ts), with our formats added to it. */
+function library(label: string): CfworkerLibrary {
+  if (ready) return ready;
+  const loaded = cfworkerLibrary();
+  if (loaded instanceof Error) {
+    throw new SchemaError(
+      `${label} cannot be compiled with @cfworker/json-schema, which could not be loaded here (${loaded.message}); ` +
+        "resolve mcpkit with the 'workerd' or 'browser' export condition (wrangler and browser bundlers do), " +
+        'or pass a jsonSchemaValidator of your own.',
+      { cause: loaded },
+    );
+  }
+  for (const [name, check] of Object.entries(FORMATS)) loaded.format[`${FORMAT_PREFIX}${name}`] = check;
+  ready = loaded;
+  return loaded;
+}
 
 /** Keywords whose error only introduces the errors of a subschema, reported after it. */
 const WRAPPERS = new Set([
@@ -176,6 +189,7 @@ function compileJsonSchema(schema: JsonSchema, label: string): ValidateFn {
   }
   const loop = findRefCycle(schema);
   if (loop) throw refCycleError(label, loop);
+  const { dereference, validate } = library(label);
   const prepared = prepare(schema) as Schema;
   const draft = DRAFTS[dialect.name];
   let lookup: Record<string, Schema | boolean>;

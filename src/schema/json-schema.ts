@@ -10,6 +10,7 @@ import { findRefCycle, refCycleError } from './cycles.ts';
 import { dialectOf } from './dialects.ts';
 import { FORMATS } from './formats.ts';
 import { distinctFailure, failure, formatPath, jsonTypeOf, locate } from './issues.ts';
+import { syncRequire } from './runtime.ts';
 import type {
   JsonSchema,
   JsonSchemaValidator,
@@ -32,27 +33,13 @@ interface AjvModules {
   Ajv2020: typeof Ajv2020;
 }
 
-type Require = (id: string) => unknown;
-
-/**
- * A `require` for this module, where the runtime offers one synchronously (Node 20.16+, 22.3+, Bun,
- * Deno: `process.getBuiltinModule`); undefined elsewhere (browsers, Workers, older Node).
- */
-function nodeRequire(): Require | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process;
-  const mod = proc?.getBuiltinModule?.('node:module') as
-    | { createRequire?(from: string | URL): Require }
-    | undefined;
-  return mod?.createRequire?.(import.meta.url);
-}
-
 let loaded: AjvModules | Error | undefined;
 
 /** ajv's classes, loaded on first use (ajv is CommonJS, so `require` gives them synchronously), or why not. */
 function ajvModules(): AjvModules | Error {
   if (loaded !== undefined) return loaded;
   try {
-    const require = nodeRequire();
+    const require = syncRequire();
     if (require === undefined) throw new Error('this runtime has no synchronous require');
     loaded = {
       Ajv: (require('ajv') as { Ajv: typeof Ajv }).Ajv,

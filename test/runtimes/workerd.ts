@@ -26,18 +26,27 @@ const worker :Workerd.Worker = (
 `;
 }
 
-/** Bundles the Worker and serves it with workerd; `stop()` also removes the temporary directory. */
-export async function startWorkerd(): Promise<RuntimeServer> {
+/**
+ * Bundles the Worker (`entry`, relative to the repository; a module whose default export has `fetch`)
+ * and serves it with workerd; `stop()` also removes the temporary directory. With `asInstalled`, the
+ * bundle ignores tsconfig.json's `paths`, so `mcpkit` resolves as an installed package does: through
+ * package.json's exports, to the built dist/.
+ */
+export async function startWorkerd(
+  entry = 'test/runtimes/worker.ts',
+  asInstalled = false,
+): Promise<RuntimeServer> {
   const dir = await mkdtemp(join(tmpdir(), 'mcpkit-workerd-'));
   try {
     await build({
-      entryPoints: [join(ROOT, 'test/runtimes/worker.ts')],
+      entryPoints: [join(ROOT, entry)],
       outfile: join(dir, 'worker.js'),
       bundle: true,
       format: 'esm',
       platform: 'neutral',
       mainFields: ['module', 'main'],
       conditions: ['workerd', 'worker', 'browser'],
+      ...(asInstalled ? { tsconfigRaw: '{}' } : {}),
       logLevel: 'silent',
     });
     const port = await freePort();
