@@ -25,8 +25,10 @@ for (const argv of [[join(root, 'scripts/build.mjs')], [tsc, '-p', join(root, 't
   const built = spawnSync(process.execPath, argv, { stdio: 'inherit' });
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
+// The report repeats the command as it was typed, --node included.
 const run = spawnSync(node, ['--expose-gc', join(root, '.bench/bench/run.js'), ...args], {
   stdio: 'inherit',
   cwd: root,
+  env: { ...process.env, MCPKIT_BENCH_ARGS: JSON.stringify(process.argv.slice(2)) },
 });
 process.exit(run.status ?? 1);

@@ -28,7 +28,9 @@ const USAGE = `usage: npm run bench -- [options]
   --server-flags=F     node flags for every server, space-separated (e.g. --server-flags=--max-semi-space-size=1)
   --no-pin             do not pin the load generator and the servers to separate CPUs
   --json FILE          write every repetition's numbers as JSON
-  --md FILE            write the Markdown report to FILE too`;
+  --md FILE            write the Markdown report to FILE too
+Servers get only PATH, HOME, LANG and NODE_COMPILE_CACHE from the environment; set the last (Node 22.1+)
+to measure start-up with Node's compile cache.`;
 
 const { values } = parseArgs({
   options: {
@@ -174,11 +176,16 @@ for (const scenario of scenarios) {
 }
 
 const minutes = (performance.now() - started) / 60_000;
+/** The command as typed (bench/launch.mjs passes it on, `--node` included), with NODE_COMPILE_CACHE when set. */
+const typed = process.env.MCPKIT_BENCH_ARGS
+  ? (JSON.parse(process.env.MCPKIT_BENCH_ARGS) as string[])
+  : process.argv.slice(2);
+const command = `${process.env.NODE_COMPILE_CACHE ? `NODE_COMPILE_CACHE=${process.env.NODE_COMPILE_CACHE} ` : ''}npm run bench${typed.length > 0 ? ` -- ${typed.join(' ')}` : ''}`;
 const cpu = os.cpus()[0];
 const header = [
   `## Results (${quick ? '--quick' : 'full'} run, ${new Date().toISOString().slice(0, 10)})`,
   '',
-  `- Command: \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`; ${reps} repetitions, ${settings.windowMs} ms windows after ${settings.warmupMs} ms warm-up; took ${minutes.toFixed(1)} min.`,
+  `- Command: \`${command}\`; ${reps} repetitions, ${settings.windowMs} ms windows after ${settings.warmupMs} ms warm-up; took ${minutes.toFixed(1)} min.`,
   `- Machine: ${cpus} × ${cpu?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}; Node ${process.versions.node} (${process.execPath}) for the load generator and every server.`,
   `- Load average (1 min) ${loadBefore.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end (anything well above 0 means other programs shared the CPUs).`,
   `- Processes: the load generator (all clients) is this process${pinned ? ', pinned to CPU 0' : ''}; each server is its own process${pinned ? ', pinned to CPU 1' : ''}. Every contender is imported by package name as an installed application would: mcpkit through its public exports (resolved to the built \`dist/\`), the official SDKs from their published builds.`,
