@@ -54,6 +54,8 @@ const NOT_FOR_STDIO: ReadonlyArray<[string, RegExp]> = [
   ['@cfworker/json-schema', /\/node_modules\/@cfworker\/json-schema\//],
   ['jose', /\/node_modules\/jose\//],
   ['node:http (only serveHttp and the loopback redirect need it)', /^node:http$/],
+  ['node:child_process (only the stdio client and the browser opener need it)', /^node:child_process$/],
+  ['node:dns and node:fs (only the OAuth client needs them)', /^node:(dns|fs)\/promises$/],
 ];
 
 function offending(loaded: readonly string[], rules: ReadonlyArray<[string, RegExp]>): string[] {

@@ -1,12 +1,15 @@
-/** Opening a URL in the system browser, without a shell. */
-import { execFile } from 'node:child_process';
+/**
+ * Opening a URL in the system browser, without a shell. node:child_process is imported when first
+ * needed, not with `mcpkit/node` (a stdio server never opens a browser).
+ */
 
 /**
  * Starts the system browser on `url` (`open`, `xdg-open`, or the Windows URL handler; never a
  * shell); resolves false when none could be started. The caller checks the URL (https, or http on
  * loopback).
  */
-export function launchBrowser(url: string): Promise<boolean> {
+export async function launchBrowser(url: string): Promise<boolean> {
+  const { execFile } = await import('node:child_process');
   const [command, args] =
     process.platform === 'darwin'
       ? ['open', [url]]

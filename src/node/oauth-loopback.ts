@@ -3,8 +3,6 @@
  * §7.3: a one-shot listener on 127.0.0.1, the system browser opened without a shell), a file-backed
  * TokenStore readable only by its owner (mode 0600), and DNS resolution for the SSRF guard.
  */
-import { lookup } from 'node:dns/promises';
-import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
@@ -145,6 +143,7 @@ export class FileTokenStore extends MemoryTokenStore {
   }
 
   async #read(): Promise<TokenStoreData> {
+    const { chmod, readFile, stat } = await import('node:fs/promises');
     let text: string;
     try {
       text = await readFile(this.#path, 'utf8');
@@ -162,6 +161,7 @@ export class FileTokenStore extends MemoryTokenStore {
     this.#writing = this.#writing
       .catch(() => {})
       .then(async () => {
+        const { mkdir, rename, writeFile } = await import('node:fs/promises');
         await mkdir(dirname(this.#path), { recursive: true, mode: 0o700 });
         const temporary = `${this.#path}.${process.pid}.${crypto.randomUUID()}.tmp`;
         await writeFile(temporary, text, { mode: 0o600, flag: 'wx' });
@@ -173,6 +173,7 @@ export class FileTokenStore extends MemoryTokenStore {
 
 /** Resolves a host name with the system resolver: pass as `resolveHost` so names of private addresses are refused. */
 export async function resolveHostAddresses(hostname: string): Promise<string[]> {
+  const { lookup } = await import('node:dns/promises');
   const found = await lookup(hostname.replace(/^\[|\]$/g, ''), { all: true, verbatim: true });
   return found.map((a) => a.address);
 }

@@ -209,6 +209,25 @@ describe('StdioClientTransport', () => {
     await transport.close();
   });
 
+  it('closed as it starts, spawns nothing: start() rejects and the sink is told once', async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [fixture('stdio-echo-server.ts')],
+    });
+    let closes = 0;
+    const sink: TransportSink = { receive: () => {}, receiveText: () => {}, closed: () => void closes++ };
+    const starting = transport.start(sink);
+    await transport.close();
+    const error = await starting.then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error).toBeInstanceOf(LocalError);
+    expect(error?.message).toBe('StdioClientTransport was closed before its server was started.');
+    expect(transport.pid).toBeUndefined();
+    expect(closes).toBe(1);
+  });
+
   it('skips an oversize line from the server, reports it once, and reads on', async () => {
     const errors: Error[] = [];
     const { notification } = await connect(

@@ -1,5 +1,5 @@
 /** The client side of the stdio transport: starts the server as a child process and talks over its pipes. */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import {
   ConnectionClosedError,
   ErrorCode,
@@ -163,6 +163,9 @@ export class StdioClientTransport implements Transport {
   async start(sink: TransportSink): Promise<void> {
     if (this.#child || this.#sink) throw new Error('StdioClientTransport is already started; start it once.');
     this.#sink = sink;
+    // Imported here, not with `mcpkit/node`: a server that spawns nothing does not load it.
+    const { spawn } = await import('node:child_process');
+    if (this.#closed) throw new LocalError('StdioClientTransport was closed before its server was started.');
     const { command, args = [], cwd } = this.#options;
     const stderr = this.#options.stderr ?? 'pipe';
     const where = cwd === undefined ? '' : ` in '${cwd}'`;
