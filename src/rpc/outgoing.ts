@@ -178,4 +178,9 @@ export class OutgoingRequests {
   rejectAll(error: Error): void {
     this.#pending.rejectAll(error);
   }
+
+  /** Lets go of the shared time-limit timer once the connection is over. */
+  release(): void {
+    this.#pending.release();
+  }
 }

@@ -383,6 +383,7 @@ export class JsonRpcPeer {
       this.#inflight = undefined;
       for (const flight of inflight?.values() ?? []) flight.abort(error);
     }
+    this.#requests.release();
     this.#options.onClose?.(reason);
   }
 }

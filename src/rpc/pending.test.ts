@@ -1,7 +1,9 @@
 /**
  * Request time limits share one timer: each request still times out at its own limit (not the
- * earliest's, not the latest's), an answer touches no timer, and when nothing waits no timer is left.
+ * earliest's, not the latest's), an answer touches no timer, requests one after the other reuse it,
+ * a process waiting for nothing is not held open by it, and a closed connection leaves none.
  */
+import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RequestTimeoutError } from '../protocol/index.ts';
 import { JsonRpcPeer } from './index.ts';
@@ -51,12 +53,29 @@ describe('request time limits', () => {
     expect(ended).toEqual([`early@${start + 100}`, `middle@${start + 200}`, `late@${start + 300}`]);
   });
 
-  it('leaves no timer once every request is answered, and sets none per answer', async () => {
+  it('sets no timer per answer, nor per request when each is answered before the next is sent', async () => {
     const { peer, sink, sent } = silentPeer();
+    const setTimer = vi.spyOn(globalThis, 'setTimeout');
     const calls = [1, 2, 3].map(() => peer.request('x', undefined, { timeout: 1000 }));
     expect(vi.getTimerCount()).toBe(1);
-    for (const m of sent) sink().receive({ jsonrpc: '2.0', id: m.id, result: {} });
+    for (const m of sent.splice(0)) sink().receive({ jsonrpc: '2.0', id: m.id, result: {} });
     await Promise.all(calls);
+    for (let i = 0; i < 20; i++) {
+      await vi.advanceTimersByTimeAsync(10);
+      const call = peer.request('y', undefined, { timeout: 1000 });
+      sink().receive({ jsonrpc: '2.0', id: sent.splice(0)[0]?.id as number, result: {} });
+      await call;
+    }
+    expect(setTimer).toHaveBeenCalledTimes(1);
+    setTimer.mockRestore();
+  });
+
+  it('leaves no timer once the connection closes', async () => {
+    const { peer, sink, sent } = silentPeer();
+    const call = peer.request('x', undefined, { timeout: 1000 });
+    sink().receive({ jsonrpc: '2.0', id: sent[0]?.id as number, result: {} });
+    await call;
+    await peer.close();
     expect(vi.getTimerCount()).toBe(0);
   });
 
@@ -84,5 +103,32 @@ describe('request time limits', () => {
     const error = (await call) as RequestTimeoutError;
     expect(error).toBeInstanceOf(RequestTimeoutError);
     expect(error.message).toMatch(/250/);
+  });
+});
+
+describe('the shared timer, while nothing waits', () => {
+  it('holds no process open: a program whose requests were all answered exits at once', () => {
+    const script = `
+      import { JsonRpcPeer } from ${JSON.stringify(new URL('./index.ts', import.meta.url).href)};
+      let sink;
+      const sent = [];
+      const peer = new JsonRpcPeer({ onRequest: () => ({}) });
+      await peer.connect({ start(s) { sink = s; }, async send(m) { sent.push(m); }, async close() {} });
+      for (let i = 0; i < 3; i++) {
+        const call = peer.request('x', undefined, { timeout: 60000 });
+        sink.receive({ jsonrpc: '2.0', id: sent.at(-1).id, result: {} });
+        await call;
+      }
+      console.log('answered');
+    `;
+    const started = Date.now();
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('answered');
+    expect(run.status).toBe(0);
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 });

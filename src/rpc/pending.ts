@@ -70,7 +70,10 @@ export interface Pending {
 
 /**
  * The waiting requests, by id and by progress token. Their time limits share one timer, armed for
- * the earliest: most requests are answered long before it, and an answer touches no timer.
+ * the earliest: most requests are answered long before it, and an answer touches no timer. When
+ * nothing waits the timer is kept but unref'd (it holds no process open, and finds nothing when it
+ * fires), so that one request at a time, each answered before the last one's limit, sets no timer
+ * of its own: the next request only refs it again. Where a timer cannot be unref'd it is cleared.
  */
 export class PendingRequests {
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -115,7 +118,10 @@ export class PendingRequests {
     const byId = this.#byId;
     if (byId?.delete(id) && byId.size === 0) {
       this.#byId = undefined;
-      this.#stopTimer();
+      // Where timers are plain numbers (browsers, Workers, Deno) nothing can unref it: clear it.
+      const timer = this.#timer as { unref?: () => unknown } | undefined;
+      if (typeof timer?.unref === 'function') timer.unref();
+      else this.#stopTimer();
     }
     pending.due = undefined;
     const byToken = this.#byToken;
@@ -138,6 +144,7 @@ export class PendingRequests {
     pending.due = now + Math.max(0, Math.min(pending.deadline - now, pending.timeout));
     pending.expired = expired;
     if (pending.due < this.#timerAt) this.#startTimer(pending.due, now);
+    else (this.#timer as { ref?: () => unknown } | undefined)?.ref?.();
   }
 
   #startTimer(at: number, now: number): void {
@@ -179,10 +186,17 @@ export class PendingRequests {
   /** Settles every waiting request with an error. */
   rejectAll(error: Error): void {
     const byId = this.#byId;
-    if (!byId) return;
-    for (const [id, pending] of [...byId]) {
-      this.settle(id, pending);
-      pending.reject(error);
+    if (byId) {
+      for (const [id, pending] of [...byId]) {
+        this.settle(id, pending);
+        pending.reject(error);
+      }
     }
+    this.#stopTimer();
+  }
+
+  /** Clears the shared timer, kept unref'd while nothing waits (the connection is over). */
+  release(): void {
+    this.#stopTimer();
   }
 }
