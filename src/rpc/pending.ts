@@ -186,13 +186,11 @@ export class PendingRequests {
   /** Settles every waiting request with an error. */
   rejectAll(error: Error): void {
     const byId = this.#byId;
-    if (byId) {
-      for (const [id, pending] of [...byId]) {
-        this.settle(id, pending);
-        pending.reject(error);
-      }
+    if (!byId) return;
+    for (const [id, pending] of [...byId]) {
+      this.settle(id, pending);
+      pending.reject(error);
     }
-    this.#stopTimer();
   }
 
   /** Clears the shared timer, kept unref'd while nothing waits (the connection is over). */

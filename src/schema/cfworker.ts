@@ -8,7 +8,7 @@ import { findRefCycle, refCycleError } from './cycles.ts';
 import { dialectOf } from './dialects.ts';
 import { FORMATS } from './formats.ts';
 import { distinctFailure, failure, formatPath, jsonTypeOf, locate } from './issues.ts';
-import { cfworkerLibrary } from './runtime.ts';
+import { loadOnce, preloadedCfworker, requireHere } from './runtime.ts';
 import type { CfworkerLibrary } from './runtime-types.ts';
 import type {
   JsonSchema,
@@ -25,11 +25,14 @@ const DRAFTS: Record<string, SchemaDraft> = { '2020-12': '2020-12', '2019-09': '
 /** Our format checkers, under names of our own so that other users of the library keep its checkers. */
 const FORMAT_PREFIX = 'mcpkit:';
 
-let ready: CfworkerLibrary | undefined;
+/** The library, imported up front or loaded at the first schema compiled (see runtime.ts), with our formats added. */
+const cfworkerLibrary = loadOnce((): CfworkerLibrary => {
+  const library = preloadedCfworker ?? (requireHere()('@cfworker/json-schema') as CfworkerLibrary);
+  for (const [name, check] of Object.entries(FORMATS)) library.format[`${FORMAT_PREFIX}${name}`] = check;
+  return library;
+});
 
-/** The library, loaded at the first schema compiled (see runtime.ts), with our formats added to it. */
 function library(label: string): CfworkerLibrary {
-  if (ready) return ready;
   const loaded = cfworkerLibrary();
   if (loaded instanceof Error) {
     throw new SchemaError(
@@ -39,8 +42,6 @@ function library(label: string): CfworkerLibrary {
       { cause: loaded },
     );
   }
-  for (const [name, check] of Object.entries(FORMATS)) loaded.format[`${FORMAT_PREFIX}${name}`] = check;
-  ready = loaded;
   return loaded;
 }
 

@@ -10,7 +10,7 @@ import { findRefCycle, refCycleError } from './cycles.ts';
 import { dialectOf } from './dialects.ts';
 import { FORMATS } from './formats.ts';
 import { distinctFailure, failure, formatPath, jsonTypeOf, locate } from './issues.ts';
-import { syncRequire } from './runtime.ts';
+import { loadOnce, requireHere } from './runtime.ts';
 import type {
   JsonSchema,
   JsonSchemaValidator,
@@ -33,24 +33,15 @@ interface AjvModules {
   Ajv2020: typeof Ajv2020;
 }
 
-let loaded: AjvModules | Error | undefined;
-
 /** ajv's classes, loaded on first use (ajv is CommonJS, so `require` gives them synchronously), or why not. */
-function ajvModules(): AjvModules | Error {
-  if (loaded !== undefined) return loaded;
-  try {
-    const require = syncRequire();
-    if (require === undefined) throw new Error('this runtime has no synchronous require');
-    loaded = {
-      Ajv: (require('ajv') as { Ajv: typeof Ajv }).Ajv,
-      Ajv2019: (require('ajv/dist/2019.js') as { Ajv2019: typeof Ajv2019 }).Ajv2019,
-      Ajv2020: (require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }).Ajv2020,
-    };
-  } catch (error) {
-    loaded = error instanceof Error ? error : new Error(String(error));
-  }
-  return loaded;
-}
+const ajvModules = loadOnce((): AjvModules => {
+  const require = requireHere();
+  return {
+    Ajv: (require('ajv') as { Ajv: typeof Ajv }).Ajv,
+    Ajv2019: (require('ajv/dist/2019.js') as { Ajv2019: typeof Ajv2019 }).Ajv2019,
+    Ajv2020: (require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }).Ajv2020,
+  };
+});
 
 /** Whether ajv can be loaded here (it is, on first call, if so); `autoValidator` uses @cfworker/json-schema where not. */
 export function ajvAvailable(): boolean {

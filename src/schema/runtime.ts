@@ -9,22 +9,29 @@
 import { provided } from '#schema-runtime';
 import type { CfworkerLibrary, Require } from './runtime-types.ts';
 
-/** A synchronous `require` for the schema layer, where the runtime has one. */
-export function syncRequire(): Require | undefined {
+/** @cfworker/json-schema, where the runtime imported it up front. */
+export const preloadedCfworker: CfworkerLibrary | undefined = provided.cfworker;
+
+/** The runtime's synchronous `require`; throws where there is none. */
+export function requireHere(): Require {
+  if (provided.require === undefined) throw new Error('this runtime has no synchronous require');
   return provided.require;
 }
 
-let cfworker: CfworkerLibrary | Error | undefined;
-
-/** @cfworker/json-schema: imported with the library, or loaded now through `require`; or why not. */
-export function cfworkerLibrary(): CfworkerLibrary | Error {
-  if (cfworker !== undefined) return cfworker;
-  try {
-    if (provided.cfworker) cfworker = provided.cfworker;
-    else if (provided.require) cfworker = provided.require('@cfworker/json-schema') as CfworkerLibrary;
-    else throw new Error('this runtime has no synchronous require');
-  } catch (error) {
-    cfworker = error instanceof Error ? error : new Error(String(error));
-  }
-  return cfworker;
+/**
+ * `load` run on the first call only: the returned function gives what it returned, or the error it
+ * threw (for the caller to turn into a message of its own), every time after.
+ */
+export function loadOnce<T extends object>(load: () => T): () => T | Error {
+  let result: T | Error | undefined;
+  return () => {
+    if (result === undefined) {
+      try {
+        result = load();
+      } catch (error) {
+        result = error instanceof Error ? error : new Error(String(error));
+      }
+    }
+    return result;
+  };
 }

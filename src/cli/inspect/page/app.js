@@ -241,9 +241,10 @@ async function start() {
   const state = await get('state');
   for (const ask of state.pending ?? []) showAsk($('asks'), ask);
   barFromSpec(state.last);
-  // The event stream may have shown the connection already (it replays recent events).
+  // The event stream may have shown the connection already (it replays recent events): connected()
+  // then sees the same epoch and does nothing.
   if (state.connected) {
-    if (!ctx.state.connected) connected(state);
+    connected(state);
   } else {
     ctx.state = state;
     setStatus(state.connecting ? 'connecting…' : 'not connected', state.connecting ? 'busy' : '');
